@@ -1,0 +1,1 @@
+URLS = ("api/", "placeworks.api.urls")

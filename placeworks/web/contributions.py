@@ -1,0 +1,1 @@
+URLS = ("", "placeworks.web.urls")
