@@ -40,5 +40,7 @@ def print_help() -> None:
     print("Placeworks commands:")
     for name, summary in placeworks_commands().items():
         print(f"  {name:<24} {summary}")
-    print("\nEvery Django management command also works (migrate, createsuperuser, runserver, ...).")
+    print(
+        "\nEvery Django management command also works (migrate, createsuperuser, runserver, ...)."
+    )
     print("Run 'placeworks <command> --help' for a command's options.")

@@ -9,7 +9,7 @@ Names an app's ``contributions`` module may define (all optional):
 ``NAV``
     list of ``NavItem`` for the service navigation.
 ``URLS``
-    ``(prefix, "dotted.urls.module")`` mounted at ``/<prefix>``.
+    ``(prefix, "dotted.urls.module")`` mounted at ``/<prefix>`` (or a list of them).
 ``API_ROUTER``
     ``(prefix, "dotted.module:router")``; mounted at ``/api/<prefix>``.
 ``DEMO``

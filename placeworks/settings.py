@@ -162,6 +162,11 @@ STATICFILES_DIRS = [
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
+# In development WhiteNoise serves straight from the finders (no collectstatic step).
+WHITENOISE_USE_FINDERS = DEVELOPMENT or DEBUG
+WHITENOISE_AUTOREFRESH = DEVELOPMENT or DEBUG
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -36,7 +36,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     messages = []
     for error in exc.errors:
         where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",))
-        messages.append(f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg"))
+        messages.append(
+            f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg"))
+        )
     return _error(request, "; ".join(messages) or "Invalid request.", 422, errors=exc.errors)
 
 

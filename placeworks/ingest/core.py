@@ -95,7 +95,9 @@ class ImportReport:
                 f"Dry run: would create {self.created}, update {self.updated}, leave "
                 f"{self.unchanged} unchanged. Nothing was written; add --commit to import."
             )
-        shown = self.errors[:max_problems] + self.warnings[: max(0, max_problems - len(self.errors))]
+        shown = (
+            self.errors[:max_problems] + self.warnings[: max(0, max_problems - len(self.errors))]
+        )
         lines.extend(f"  - {problem}" for problem in shown)
         hidden = len(self.problems) - len(shown)
         if hidden > 0:
@@ -219,8 +221,11 @@ class TableReader:
             yield from self._csv_rows(".gz" in suffixes[-1:])
 
     def _csv_rows(self, gzipped: bool) -> Iterator[tuple[int, dict[str, str]]]:
-        raw = gzip.open(self.path, "rb") if gzipped else self.path.open("rb")
-        with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        opener = gzip.open if gzipped else open
+        with (
+            opener(self.path, "rb") as raw,
+            io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
+        ):
             reader = csv.reader(text)
             try:
                 header = next(reader)

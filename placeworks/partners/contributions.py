@@ -1,3 +1,6 @@
-URLS = ("accounts/", "placeworks.partners.urls")
-DEMO = (10, "placeworks.partners.demo:load")
+URLS = [
+    ("accounts/", "placeworks.partners.urls"),
+    ("organisations/", "placeworks.partners.org_urls"),
+]
 API_ROUTER = ("", "placeworks.partners.api:router")
+DEMO = (10, "placeworks.partners.demo:load")

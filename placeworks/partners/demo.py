@@ -21,7 +21,11 @@ ORGANISATIONS = [
     ("Mansfield District Council", Sector.DISTRICT_COUNCIL, {}),
     ("Ashfield District Council", Sector.DISTRICT_COUNCIL, {}),
     ("Chesterfield Borough Council", Sector.DISTRICT_COUNCIL, {}),
-    ("NHS Derby and Derbyshire Integrated Care Board", Sector.INTEGRATED_CARE_BOARD, {"ods_code": "QJ2"}),
+    (
+        "NHS Derby and Derbyshire Integrated Care Board",
+        Sector.INTEGRATED_CARE_BOARD,
+        {"ods_code": "QJ2"},
+    ),
     (
         "NHS Nottingham and Nottinghamshire Integrated Care Board",
         Sector.INTEGRATED_CARE_BOARD,
@@ -38,20 +42,48 @@ ORGANISATIONS = [
 
 # username, organisation, role, description (illustrative demo users)
 USERS = [
-    ("programme.manager", "Nottinghamshire County Council", Membership.Role.ADMIN,
-     "Programme manager, Nottinghamshire County Council (administrator)"),
-    ("estates.notts", "Nottinghamshire County Council", Membership.Role.EDITOR,
-     "Estates lead, Nottinghamshire County Council (editor)"),
-    ("estates.icb", "NHS Nottingham and Nottinghamshire Integrated Care Board", Membership.Role.EDITOR,
-     "Estates lead, NHS Nottingham and Nottinghamshire ICB (editor)"),
-    ("neighbourhoods.mansfield", "Mansfield District Council", Membership.Role.EDITOR,
-     "Neighbourhood team, Mansfield District Council (editor)"),
-    ("analyst.derbyshire", "Derbyshire County Council", Membership.Role.VIEWER,
-     "Analyst, Derbyshire County Council (viewer)"),
-    ("inspector.police", "Nottinghamshire Police", Membership.Role.VIEWER,
-     "Neighbourhood inspector, Nottinghamshire Police (viewer)"),
-    ("officer.cvs", "Mansfield Community and Voluntary Service", Membership.Role.EDITOR,
-     "Voluntary sector officer, Mansfield CVS (editor)"),
+    (
+        "programme.manager",
+        "Nottinghamshire County Council",
+        Membership.Role.ADMIN,
+        "Programme manager, Nottinghamshire County Council (administrator)",
+    ),
+    (
+        "estates.notts",
+        "Nottinghamshire County Council",
+        Membership.Role.EDITOR,
+        "Estates lead, Nottinghamshire County Council (editor)",
+    ),
+    (
+        "estates.icb",
+        "NHS Nottingham and Nottinghamshire Integrated Care Board",
+        Membership.Role.EDITOR,
+        "Estates lead, NHS Nottingham and Nottinghamshire ICB (editor)",
+    ),
+    (
+        "neighbourhoods.mansfield",
+        "Mansfield District Council",
+        Membership.Role.EDITOR,
+        "Neighbourhood team, Mansfield District Council (editor)",
+    ),
+    (
+        "analyst.derbyshire",
+        "Derbyshire County Council",
+        Membership.Role.VIEWER,
+        "Analyst, Derbyshire County Council (viewer)",
+    ),
+    (
+        "inspector.police",
+        "Nottinghamshire Police",
+        Membership.Role.VIEWER,
+        "Neighbourhood inspector, Nottinghamshire Police (viewer)",
+    ),
+    (
+        "officer.cvs",
+        "Mansfield Community and Voluntary Service",
+        Membership.Role.EDITOR,
+        "Voluntary sector officer, Mansfield CVS (editor)",
+    ),
 ]
 
 

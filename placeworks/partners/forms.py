@@ -16,7 +16,7 @@ class SignInForm(AuthenticationForm):
         "locked": "Too many failed attempts to sign in. Wait %(minutes)s minutes and try again.",
     }
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         username = self.data.get("username", "")
         ip = ratelimit.client_ip(self.request)
         if ratelimit.is_locked(username, ip):
@@ -41,3 +41,32 @@ class ApiTokenForm(forms.Form):
         help_text="What will use it, for example ‘Monthly pipeline export script’.",
         error_messages={"required": "Enter a name for the token"},
     )
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(
+        max_length=150,
+        label="Username",
+        help_text="The person must already have a Placeworks account.",
+        error_messages={"required": "Enter the username of the person to add"},
+    )
+    role = forms.ChoiceField(
+        choices=[
+            ("viewer", "Viewer – sees shared and organisation records"),
+            ("editor", "Editor – also adds and changes the organisation's records"),
+            ("admin", "Administrator – also manages members"),
+        ],
+        label="Role",
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+    )
+
+    def clean_username(self) -> object:
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"].strip()
+        try:
+            return get_user_model().objects.get(username=username, is_active=True)
+        except get_user_model().DoesNotExist:
+            raise forms.ValidationError(
+                f"There is no active account with the username ‘{username}’"
+            ) from None

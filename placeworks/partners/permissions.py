@@ -147,7 +147,9 @@ def has_permission(user: Any, permission: Permission, obj: Any = None) -> bool:
     - Partnership-wide reference data (geography, indicators, themes, funding) is for platform
       administrators only.
     """
-    if user is None or not getattr(user, "is_active", True):
+    if user is None:
+        return False
+    if getattr(user, "is_authenticated", False) and not user.is_active:
         return False
     if is_platform_admin(user):
         return True

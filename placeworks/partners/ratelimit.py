@@ -13,7 +13,7 @@ def _keys(username: str, ip: str) -> list[str]:
     return [f"login-fail:user:{digest}", f"login-fail:ip:{ip}"]
 
 
-def client_ip(request) -> str:  # type: ignore[no-untyped-def]
+def client_ip(request) -> str:
     # REMOTE_ADDR only: X-Forwarded-For is spoofable unless a trusted proxy rewrites it.
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -22,21 +24,23 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def _account_context(request: HttpRequest, token_form: ApiTokenForm) -> dict[str, Any]:
+    user = cast(Any, request.user)  # signed in: the views below are login_required
+    return {
+        "memberships": [
+            (m, ROLES[m.role]) for m in user.memberships.select_related("organisation")
+        ],
+        "tokens": ApiToken.objects.filter(user=user),
+        "token_form": token_form,
+        "is_platform_admin": is_platform_admin(user),
+    }
+
+
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organisation")  # type: ignore[union-attr]
-    tokens = ApiToken.objects.filter(user=request.user)
-    return render(
-        request,
-        "partners/account.html",
-        {
-            "memberships": [(m, ROLES[m.role]) for m in memberships],
-            "tokens": tokens,
-            "token_form": ApiTokenForm(),
-            "is_platform_admin": is_platform_admin(request.user),
-            "new_token": request.session.pop("new_api_token", None),
-        },
-    )
+    context = _account_context(request, ApiTokenForm())
+    context["new_token"] = request.session.pop("new_api_token", None)
+    return render(request, "partners/account.html", context)
 
 
 @login_required
@@ -52,18 +56,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
             # Shown once on the next page, then gone: only its hash is stored.
             request.session["new_api_token"] = secret
             return redirect("account")
-    memberships = request.user.memberships.select_related("organisation")  # type: ignore[union-attr]
-    return render(
-        request,
-        "partners/account.html",
-        {
-            "memberships": [(m, ROLES[m.role]) for m in memberships],
-            "tokens": ApiToken.objects.filter(user=request.user),
-            "token_form": form,
-            "is_platform_admin": is_platform_admin(request.user),
-        },
-        status=400,
-    )
+    return render(request, "partners/account.html", _account_context(request, form), status=400)
 
 
 @login_required
@@ -73,3 +66,71 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_api_token(by=request.user, token=token)
     messages.success(request, f"API token ‘{token.name}’ has been revoked.")
     return redirect("account")
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    from .models import Organisation
+
+    return render(
+        request,
+        "partners/organisation_list.html",
+        {"page_title": "Partner organisations", "organisations": Organisation.objects.all()},
+    )
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from .models import Organisation
+    from .permissions import Permission, has_permission, memberships
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    # Who belongs to an organisation is for its own members and platform administrators.
+    may_see_members = is_platform_admin(request.user) or organisation.pk in memberships(
+        request.user
+    )
+    return render(
+        request,
+        "partners/organisation_detail.html",
+        {
+            "page_title": organisation.name,
+            "organisation": organisation,
+            "members": organisation.memberships.select_related("user") if may_see_members else None,
+            "may_manage": has_permission(request.user, Permission.MANAGE_MEMBERS, organisation),
+        },
+    )
+
+
+@login_required
+def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+    from django.core.exceptions import PermissionDenied
+
+    from .forms import MemberForm
+    from .models import Organisation
+    from .permissions import Permission, has_permission
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not has_permission(request.user, Permission.MANAGE_MEMBERS, organisation):
+        raise PermissionDenied(
+            f"Only administrators of {organisation.name} can add members or change their roles."
+        )
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = services.set_membership(
+            by=request.user,
+            organisation=organisation,
+            user=form.cleaned_data["username"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(
+            request, f"{membership.user.get_username()} is now {membership.get_role_display()}."
+        )
+        return redirect("organisation-detail", slug=organisation.slug)
+    return render(
+        request,
+        "partners/organisation_members.html",
+        {
+            "page_title": f"Members of {organisation.name}",
+            "organisation": organisation,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -82,7 +82,9 @@ class Area(models.Model):
     class Meta:
         ordering = ["type", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["type", "code", "vintage"], name="area_type_code_vintage")
+            models.UniqueConstraint(
+                fields=["type", "code", "vintage"], name="area_type_code_vintage"
+            )
         ]
         indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]
 
@@ -107,6 +109,9 @@ class AreaRelation(models.Model):
             models.UniqueConstraint(fields=["child", "parent"], name="one_relation_per_pair")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.child} {self.kind} {self.parent}"
+
 
 class AreaLink(models.Model):
     """Materialised transitive closure of ``AreaRelation`` (rebuilt after imports)."""
@@ -121,6 +126,9 @@ class AreaLink(models.Model):
         ]
         indexes = [models.Index(fields=["descendant", "depth"])]
 
+    def __str__(self) -> str:
+        return f"{self.descendant} in {self.ancestor} (depth {self.depth})"
+
 
 class AreaShape(models.Model):
     """A simplified GeoJSON geometry of an area for one map zoom bucket."""
@@ -131,6 +139,9 @@ class AreaShape(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["area", "zoom"], name="one_shape_per_zoom")]
+
+    def __str__(self) -> str:
+        return f"{self.area} at zoom {self.zoom}"
 
 
 class Crosswalk(models.Model):
@@ -168,3 +179,6 @@ class CrosswalkWeight(models.Model):
                 fields=["crosswalk", "source", "target"], name="one_weight_per_pair"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source} -> {self.target}: {self.weight:.4f}"

@@ -27,7 +27,7 @@ def demo_password() -> str:
 class Command(BaseCommand):
     help = "Load the North Midlands demo data (idempotent) and create the demo administrator."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         password = demo_password()
         User = get_user_model()
         admin, created = User.objects.get_or_create(
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if created:
             admin.set_password(password)
             admin.save()
-        for order, dotted in sorted(collect("DEMO")):
+        for _order, dotted in sorted(collect("DEMO")):
             loader = resolve(dotted)
             self.stdout.write(f"Loading demo data: {loader.__module__}")
             loader(self.stdout, password=password)
