@@ -50,6 +50,49 @@ TYPE_ORDER = [
 ]
 
 
+# Short labels for tables, breadcrumbs and map legends.
+SHORT_LABELS: dict[str, str] = {
+    AreaType.LSOA: "LSOA",
+    AreaType.MSOA: "MSOA",
+    AreaType.WARD: "Ward",
+    AreaType.LAD: "Local authority district",
+    AreaType.COUNTY: "County",
+    AreaType.ICB: "Integrated care board",
+    AreaType.SICBL: "Sub-ICB location",
+    AreaType.REGION: "Region",
+    AreaType.COUNTRY: "Country",
+    AreaType.PLACE: "PLACE area",
+    AreaType.NEIGHBOURHOOD: "Neighbourhood",
+    AreaType.GP_PRACTICE: "GP practice",
+    AreaType.PCN: "Primary care network",
+}
+
+PLURAL_LABELS: dict[str, str] = {
+    AreaType.LSOA: "LSOAs",
+    AreaType.MSOA: "MSOAs",
+    AreaType.WARD: "Wards",
+    AreaType.LAD: "Local authority districts",
+    AreaType.COUNTY: "Counties",
+    AreaType.ICB: "Integrated care boards",
+    AreaType.SICBL: "Sub-ICB locations",
+    AreaType.REGION: "Regions",
+    AreaType.COUNTRY: "Countries",
+    AreaType.PLACE: "PLACE areas",
+    AreaType.NEIGHBOURHOOD: "Neighbourhoods",
+    AreaType.GP_PRACTICE: "GP practices",
+    AreaType.PCN: "Primary care networks",
+}
+
+# Types defined by the partnership as named sets of other areas (AreaRelation kind "member").
+GROUPING_TYPES = frozenset({AreaType.PLACE, AreaType.NEIGHBOURHOOD})
+
+# Statistical building blocks: each boundary vintage is a complete set of its own, so the same
+# code (an LSOA unchanged in 2021) is one row per vintage. Every other type follows GSS practice
+# (a new code whenever a boundary changes): one row per code, labelled with the newest vintage it
+# is known in.
+VINTAGED_TYPES = frozenset({AreaType.LSOA, AreaType.MSOA})
+
+
 class Area(models.Model):
     type = models.CharField(max_length=20, choices=AreaType.choices, db_index=True)
     code = models.CharField(
@@ -78,6 +121,32 @@ class Area(models.Model):
     )
     is_sample = models.BooleanField(default=False, help_text="Illustrative sample data")
     description = models.TextField(blank=True)
+    boundary_source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the geometry came from: a boundary file, or how it was derived",
+    )
+    boundary_derived = models.BooleanField(
+        default=False,
+        help_text="The geometry was derived (dissolved from constituent areas), not loaded",
+    )
+    geometry_updated_at = models.DateTimeField(null=True, blank=True)
+    population_method = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[
+            ("direct", "Published for this area"),
+            ("apportioned", "Apportioned from another geography"),
+            ("summed", "Sum of constituent areas"),
+        ],
+    )
+    is_partial = models.BooleanField(
+        default=False,
+        help_text="Only some of this area's constituent areas are loaded: totals are not shown",
+    )
+    coverage_note = models.TextField(
+        blank=True, help_text="What is missing from this area, in plain words"
+    )
 
     class Meta:
         ordering = ["type", "name"]
@@ -86,10 +155,33 @@ class Area(models.Model):
                 fields=["type", "code", "vintage"], name="area_type_code_vintage"
             )
         ]
-        indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]
+        indexes = [
+            models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"]),
+            models.Index(fields=["type", "vintage", "is_active"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def type_label(self) -> str:
+        return str(AreaType(self.type).label) if self.type in AreaType.values else self.type
+
+    @property
+    def short_type_label(self) -> str:
+        return SHORT_LABELS.get(self.type, self.type_label)
+
+    @property
+    def plural_type_label(self) -> str:
+        return PLURAL_LABELS.get(self.type, self.short_type_label + "s")
+
+    @property
+    def has_geometry(self) -> bool:
+        return self.geometry_wkb is not None
+
+    @property
+    def is_grouping(self) -> bool:
+        return self.type in GROUPING_TYPES
 
 
 class AreaRelation(models.Model):
