@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from placeworks.audit.services import record
 
@@ -14,10 +15,25 @@ from .models import ApiToken, Membership, Organisation
 from .permissions import Permission, has_permission
 
 
+def unique_slug(name: str) -> str:
+    """A slug for ``name`` no organisation has yet (``the-surgery``, ``the-surgery-2``, …)."""
+    base = slugify(name)[:190] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def create_organisation(*, by: Any, name: str, sector: str, **identifiers: str) -> Organisation:
-    if not has_permission(by, Permission.MANAGE_ORGANISATIONS):
+    """Add an organisation. ``by=None`` is the trusted operator at the command line (importers,
+    the demo loader); anyone else must be a platform administrator. A slug is made from the
+    name unless one is given."""
+    if by is not None and not has_permission(by, Permission.MANAGE_ORGANISATIONS):
         raise PermissionDenied("Only platform administrators can add organisations.")
     org = Organisation(name=name, sector=sector, **identifiers)
+    if not org.slug:
+        org.slug = unique_slug(name)
     org.full_clean()
     with transaction.atomic():
         org.save()

@@ -76,3 +76,19 @@ def test_member_names_are_escaped(client):
     html = client.get(reverse("organisation-list")).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_creating_organisations_needs_a_platform_administrator_and_gets_unique_slugs():
+    editor = member("admin", OrganisationFactory())
+    with pytest.raises(PermissionDenied):
+        services.create_organisation(by=editor, name="The Surgery", sector="gp_practice")
+    admin = UserFactory(is_superuser=True)
+    first = services.create_organisation(by=admin, name="St Mary's Surgery", sector="gp_practice")
+    # The command-line operator (importers, the demo loader) is by=None.
+    second = services.create_organisation(
+        by=None, name="St Marys Surgery", sector="gp_practice", ods_code="C84001"
+    )
+    assert (first.slug, second.slug) == ("st-marys-surgery", "st-marys-surgery-2")
+    assert second.ods_code == "C84001"
+    events = AuditEvent.objects.filter(action="create", object_type="partners.organisation")
+    assert [e.actor for e in events.order_by("pk")] == [admin, None]
