@@ -1,6 +1,7 @@
 """The ``placeworks`` console script: Django's management commands for this project.
 
-``placeworks --help`` lists Placeworks' own commands (imports, demo, checks) first.
+``placeworks --help`` lists Placeworks' own commands (imports, demo, checks) first. Commands may
+be written with hyphens or underscores: ``placeworks import-lookup`` is ``import_lookup``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) == 1 or argv[1] in {"-h", "--help", "help"} and len(argv) == 2:
         print_help()
         return
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
@@ -39,8 +42,9 @@ def print_help() -> None:
     print("Usage: placeworks <command> [options]\n")
     print("Placeworks commands:")
     for name, summary in placeworks_commands().items():
-        print(f"  {name:<24} {summary}")
+        print(f"  {name.replace('_', '-'):<24} {summary}")
     print(
         "\nEvery Django management command also works (migrate, createsuperuser, runserver, ...)."
     )
-    print("Run 'placeworks <command> --help' for a command's options.")
+    print("Run 'placeworks <command> --help' for a command's options; hyphens and underscores")
+    print("in command names are the same (import-lookup = import_lookup).")

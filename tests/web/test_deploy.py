@@ -71,4 +71,18 @@ def test_placeworks_console_script_lists_its_commands():
     )
     assert result.returncode == 0, result.stderr
     assert "Placeworks commands:" in result.stdout
-    assert "load_demo" in result.stdout
+    assert "load-demo" in result.stdout and "import-lookup" in result.stdout
+
+
+def test_commands_may_be_written_with_hyphens():
+    script = Path(sys.executable).with_name("placeworks")
+    result = subprocess.run(
+        [str(script), "import-lookup", "--help"],
+        cwd=ROOT,
+        env={**os.environ, "PLACEWORKS_ENV": "development"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage: placeworks import_lookup" in result.stdout
