@@ -13,8 +13,12 @@ Names an app's ``contributions`` module may define (all optional):
 ``API_ROUTER``
     ``(prefix, "dotted.module:router")``; mounted at ``/api/<prefix>``.
 ``DEMO``
-    ``(order, "dotted.module:function")``; ``function(stdout)`` loads that app's demo data
-    idempotently. Lower orders load first.
+    ``(order, "dotted.module:function")``; ``function(stdout, *, password)`` loads that app's demo
+    data idempotently. Lower orders load first.
+``PLACE_LINKS``
+    list of ``PlaceLink``: what the app shows about one place, linked from the place page.
+``OPPORTUNITY_ACTIONS``
+    ``[(label, url name)]`` offered on each opportunity of the estate's opportunity finder.
 """
 
 from __future__ import annotations
@@ -33,6 +37,27 @@ class NavItem:
     label: str
     url_name: str
     order: int
+
+
+@dataclass(frozen=True)
+class PlaceLink:
+    """A link from a place page to another app's view of that place: ``url_name`` takes the area
+    code as its argument, or, with ``param``, gets it as that query parameter (``?place=E07…``)."""
+
+    label: str
+    url_name: str
+    order: int
+    description: str = ""
+    param: str | None = None
+
+    def url(self, code: str) -> str:
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        if self.param is None:
+            return reverse(self.url_name, args=[code])
+        return f"{reverse(self.url_name)}?{urlencode({self.param: code})}"
 
 
 @cache
@@ -68,6 +93,10 @@ def resolve(dotted: str) -> Any:
     """Import ``"package.module:attribute"``."""
     module_name, _, attribute = dotted.partition(":")
     return getattr(importlib.import_module(module_name), attribute)
+
+
+def place_links() -> list[PlaceLink]:
+    return sorted(collect("PLACE_LINKS"), key=lambda item: item.order)
 
 
 def nav_items() -> list[NavItem]:

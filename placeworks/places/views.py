@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from placeworks.contributions import place_links
 from placeworks.partners.permissions import Permission, has_permission
 
 from . import queries, services
@@ -184,6 +185,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         + urlencode({"type": area.type, "vintage": area.vintage}),
         "geojson_url": layers[0]["url"] if layers else "",
         "may_edit": _may_edit(request) and area.type in GROUPING_TYPES,
+        "place_links": [(link, link.url(area.code)) for link in place_links()],
         **_tiles(),
     }
     return render(request, "places/detail.html", context)

@@ -205,3 +205,17 @@ def test_upload_checks_then_imports_a_groupings_file(geography, client, admin_us
     )
     assert bad.status_code == 400
     assert "bad.yaml, row 4, column members (item 2): E0700017 is not a loaded area" in text(bad)
+
+
+def test_place_page_links_to_what_every_app_knows_of_the_place(geography, client):
+    html = client.get(f"/places/{MANSFIELD}/").content.decode().replace("&amp;", "&")
+    links = re.search(r'id="place-links">(.*?)</ul>', html, re.S).group(1)
+    hrefs = re.findall(r'href="([^"]+)"[^>]*>([^<]+)</a>', links)
+    assert hrefs == [
+        (f"/evidence/areas/{MANSFIELD}/", "Evidence profile"),
+        (f"/priorities/?parent={MANSFIELD}", "Plans and priorities"),
+        (f"/assets/?place={MANSFIELD}", "Assets"),
+        (f"/pipeline/?place={MANSFIELD}", "Projects"),
+    ]
+    for href, _ in hrefs:
+        assert client.get(href).status_code == 200, href
