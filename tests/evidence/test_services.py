@@ -1,0 +1,123 @@
+"""Writing observations: idempotence, ranks within the region, spreads, and published values
+taking precedence over Placeworks' own aggregates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from placeworks.evidence import services
+from placeworks.evidence.catalogue import IndicatorSpec
+from placeworks.evidence.geography import Geography
+from placeworks.evidence.models import Basis, Distribution, Observation
+from placeworks.places.models import Area
+
+
+@pytest.fixture
+def indicator(db):  # type: ignore[no-untyped-def]
+    spec = IndicatorSpec(
+        "test-proportion",
+        "Test proportion",
+        "Test",
+        "housing",
+        "higher_is_worse",
+        "proportion",
+        "%",
+        "A test indicator",
+        "Wilson",
+        multiplier=100,
+    )
+    return services.ensure_indicators([spec], publisher="Tests")["test-proportion"]
+
+
+def _lsoas(geography):  # type: ignore[no-untyped-def]
+    return list(
+        Area.objects.filter(
+            type="lsoa", vintage="2021", ancestor_links__ancestor=geography["E07000174"]
+        ).order_by("code")
+    )
+
+
+def test_write_is_idempotent_and_ranks_within_the_region(geography, indicator):  # type: ignore[no-untyped-def]
+    lsoas = _lsoas(geography)[:5]
+    frame = services.ObsFrame(
+        area=np.array([a.pk for a in lsoas]),
+        value=np.array([10.0, 40.0, 20.0, 40.0, np.nan]),
+        suppressed=np.array([False, False, False, False, True]),
+    )
+    geo = Geography.load()
+    first = services.write_observations(indicator, "2024", frame, geo)
+    assert (first.created, first.updated, first.unchanged) == (5, 0, 0)
+    again = services.write_observations(indicator, "2024", frame, geo)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    ranks = dict(
+        Observation.objects.filter(indicator=indicator).values_list("area__code", "local_rank")
+    )
+    codes = [a.code for a in lsoas]
+    # higher is worse: 40 and 40 share rank 1, then 20 (3rd), then 10 (4th); suppressed unranked
+    assert [ranks[c] for c in codes] == [4, 1, 3, 1, None]
+    spread = Distribution.objects.get(indicator=indicator, period="2024", area_type="lsoa")
+    assert (spread.count, spread.minimum, spread.maximum) == (4, 10, 40)
+    assert spread.group == geography["region"]
+
+
+def test_changing_one_value_updates_it_and_re_ranks_the_others(geography, indicator):  # type: ignore[no-untyped-def]
+    lsoas = _lsoas(geography)[:3]
+    geo = Geography.load()
+    ids = np.array([a.pk for a in lsoas])
+    services.write_observations(
+        indicator, "2024", services.ObsFrame(area=ids, value=np.array([1.0, 2.0, 3.0])), geo
+    )
+    counts = services.write_observations(
+        indicator, "2024", services.ObsFrame(area=ids[:1], value=np.array([9.0])), geo
+    )
+    assert counts.updated == 1 and counts.ranked == 2
+    assert Observation.objects.get(indicator=indicator, area=lsoas[0]).local_rank == 1
+
+
+def test_rollups_never_overwrite_published_values(geography, indicator):  # type: ignore[no-untyped-def]
+    geo = Geography.load()
+    mansfield = geography["E07000174"]
+    services.write_observations(
+        indicator,
+        "2024",
+        services.ObsFrame(
+            area=np.array([mansfield.pk]),
+            value=np.array([25.0]),
+            lower=np.array([24.0]),
+            upper=np.array([26.0]),
+        ),
+        geo,
+        basis=Basis.PUBLISHED,
+    )
+    lsoas = _lsoas(geography)
+    services.write_observations(
+        indicator,
+        "2024",
+        services.ObsFrame(
+            area=np.array([a.pk for a in lsoas]),
+            value=np.full(len(lsoas), 10.0),
+            count=np.full(len(lsoas), 10.0),
+            denominator=np.full(len(lsoas), 100.0),
+        ),
+        geo,
+    )
+    services.rollup_period([indicator], "2024", geo)
+    published = Observation.objects.get(indicator=indicator, area=mansfield)
+    assert published.value == 25 and published.basis == Basis.PUBLISHED
+    ward = Observation.objects.filter(indicator=indicator, area__type="ward").first()
+    assert ward is not None and ward.basis == Basis.ROLLUP
+    assert ward.value == pytest.approx(10.0) and ward.lower is not None
+    place = Observation.objects.get(indicator=indicator, area=geography["place"])
+    assert place.count == 10 * len(lsoas) and place.denominator == 100 * len(lsoas)
+    # England is never rolled up from the loaded areas
+    assert not Observation.objects.filter(indicator=indicator, area=geography["england"]).exists()
+    # the region is only partly loaded: its aggregate says so
+    region = Observation.objects.get(indicator=indicator, area=geography["region"])
+    assert "Only part of this area is loaded" in region.note
+
+
+def test_period_year_reads_the_first_year():
+    assert services.period_year("2019") == 2019
+    assert services.period_year("2022/23") == 2022
+    assert services.period_year("no year") == 0
