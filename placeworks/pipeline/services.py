@@ -280,6 +280,16 @@ def create_project(
     """A new project led by ``lead`` (the user must be an editor there); ``at`` dates its first
     stage (default: now)."""
     _authorise_lead(by, lead)
+    partners = [(o, r) for o, r in partners if o.pk != lead.pk]
+    for _, role in partners:
+        if role not in PartnerRole.values:
+            raise ValidationError(
+                f"‘{role}’ is not a partner role: choose one of {', '.join(PartnerRole.values)}."
+            )
+    named = [o.pk for o, _ in partners]
+    twice = next((o for o, _ in partners if named.count(o.pk) > 1), None)
+    if twice is not None:
+        raise ValidationError(f"{twice} is listed more than once as a partner.")
     project = Project(
         lead=lead, title=title, stage=stage, stage_changed_at=at or timezone.now(), **fields
     )
@@ -292,8 +302,7 @@ def create_project(
         project.places.set(list(places))
         project.themes.set(list(themes))
         for organisation, role in partners:
-            if organisation.pk != lead.pk:
-                ProjectPartner.objects.create(project=project, organisation=organisation, role=role)
+            ProjectPartner.objects.create(project=project, organisation=organisation, role=role)
         StageChange.objects.create(
             project=project,
             from_stage="",
@@ -304,6 +313,8 @@ def create_project(
         )
         changes = {k: v for k, v in diff({}, snapshot(project)).items() if v[1] not in ("", [])}
         changes["stage"] = [None, stage]
+        for organisation, role in partners:
+            changes[f"partner: {organisation.name}"] = [None, PartnerRole(role).label]
         changes["version"] = [0, 1]
         _record_project(by, "create", project, changes)
     return project
@@ -856,11 +867,12 @@ def _draft(
     confidential: bool,
     key: str,
 ) -> Project:
+    title, summary = _draft_words(opportunity)
     project = create_project(
         by=by,
         lead=lead,
-        title=opportunity.title.replace("Around ", "Shared site around ", 1),
-        summary="Made from the opportunity finder:\n" + "\n".join(opportunity.explanation),
+        title=title,
+        summary=summary,
         project_type=ProjectType.CO_LOCATION_HUB,
         visibility=Visibility.ORGANISATION if confidential else Visibility.PARTNERS,
         places=places,
@@ -874,3 +886,48 @@ def _draft(
         role = AssetRole.VACATED if member.reasons else AssetRole.REUSED
         link_asset(by=by, project=project, asset=member.asset, role=role)
     return project
+
+
+def _draft_words(opportunity: Any) -> tuple[str, str]:
+    """The draft's title and summary, naming only the assets every member of the project may
+    see: an asset confidential to its owner (``organisation`` visibility) is counted, never
+    named or costed, because the draft is seen by all of the project's organisations — while
+    the finder's own explanation was written for the one person who ran it."""
+
+    def shared(asset: Any) -> bool:
+        return bool(asset.visibility != Visibility.ORGANISATION)
+
+    where = opportunity.areas.get("ward") or opportunity.areas.get("lad")
+    anchor = opportunity.anchor
+    if shared(anchor):
+        title = f"Shared site around {anchor.name}" + (f", {where.name}" if where else "")
+    else:
+        title = "Shared site" + (f" in {where.name}" if where else "")
+    members = opportunity.members
+    named = [m for m in members if shared(m.asset)]
+    owners = {m.asset.owner_id for m in members}
+    lines = [
+        f"{len(members)} assets of {len(owners)} organisations lie within "
+        f"{opportunity.distance_m:,} m of each other."
+    ]
+    for member in named:
+        asset = member.asset
+        lines.append(
+            f"{asset.name} ({asset.owner.name})"
+            + (f" is {', '.join(member.reasons)}." if member.reasons else ".")
+        )
+    hidden = len(members) - len(named)
+    if hidden:
+        lines.append(
+            f"{hidden} more asset{'s' if hidden != 1 else ''} confidential to "
+            f"{'their owners' if hidden != 1 else 'its owner'}."
+        )
+    if opportunity.need is not None:
+        lines.append(f"Need where they stand: {opportunity.need.label}.")
+    costs = [m.asset.annual_running_cost for m in named if m.asset.annual_running_cost is not None]
+    if costs:
+        lines.append(
+            f"Running cost of the assets named: £{sum(costs):,.0f} a year "
+            f"({len(costs)} of {len(named)} have one recorded)."
+        )
+    return title[:200], "Made from the opportunity finder:\n" + "\n".join(lines)

@@ -8,9 +8,9 @@ import io
 import re
 import zipfile
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
+import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from placeworks.partners.models import Visibility
@@ -485,51 +485,81 @@ def test_a_plan_the_user_may_not_see_does_not_explain_the_score(
     assert "No local plans are loaded for these places" in reason
 
 
-def test_a_draft_project_from_an_estate_opportunity(
-    client, projects, users, orgs, areas, monkeypatch
-):
-    from placeworks.estate import opportunities
+def give_boundary(area: Area, box: tuple[float, float, float, float]) -> None:
+    geometry = shapely.box(*box)
+    Area.objects.filter(pk=area.pk).update(
+        geometry_wkb=shapely.to_wkb(geometry),
+        min_lon=box[0],
+        min_lat=box[1],
+        max_lon=box[2],
+        max_lat=box[3],
+    )
+
+
+def test_a_draft_project_from_an_estate_opportunity(client, projects, users, orgs, areas):
+    """The estate's real finder finds the cluster; the draft has its assets, places and owners."""
+    from placeworks.estate.opportunities import find_opportunities
     from tests.estate.factories import AssetFactory
 
+    # Boundaries for the ward and Mansfield, so assets fall in them (the PLACE area is a
+    # grouping without a boundary: found through the hierarchy).
+    give_boundary(areas["ward"], (-1.25, 53.12, -1.15, 53.16))
+    give_boundary(areas["mansfield"], (-1.30, 53.10, -1.10, 53.20))
     library = AssetFactory(
-        owner=orgs["county"], name="Central Library", visibility="public", status="under_used"
+        owner=orgs["county"],
+        name="Central Library",
+        visibility="public",
+        status="under_used",
+        lon=-1.2030,
+        lat=53.1440,
+        floor_area_m2=2000,
+        annual_running_cost=200_000,
     )
-    station = AssetFactory(
-        owner=orgs["police"], name="Police Station", visibility="partners", status="operational"
+    AssetFactory(
+        owner=orgs["police"],
+        name="Police Station",
+        visibility="partners",
+        status="operational",
+        lon=-1.2020,
+        lat=53.1440,
     )
-    depot = AssetFactory(
-        owner=orgs["county"], name="County Depot", visibility="organisation", status="surplus"
-    )
-    fake = SimpleNamespace(
-        key="1-800-50",
-        title="Around Central Library, Mansfield Town Centre",
-        owners=[orgs["county"], orgs["police"]],
-        assets=[library, station, depot],
-        members=[
-            SimpleNamespace(asset=library, reasons=["under-used"]),
-            SimpleNamespace(asset=station, reasons=[]),
-            SimpleNamespace(asset=depot, reasons=["surplus"]),
-        ],
-        areas={"place": areas["mid_notts"], "lad": areas["mansfield"], "ward": areas["ward"]},
-        explanation=["2 assets of 2 organisations lie within 800 m of Central Library."],
-    )
-    monkeypatch.setattr(
-        opportunities, "get_opportunity", lambda user, key: fake if key == "1-800-50" else None
+    AssetFactory(
+        owner=orgs["county"],
+        name="County Depot",
+        visibility="organisation",
+        status="surplus",
+        lon=-1.2030,
+        lat=53.1445,
     )
     client.force_login(users["county_editor"])
-    response = client.post("/pipeline/from-opportunity/", {"opportunity": "1-800-50"})
-    project = Project.objects.get(source_opportunity="1-800-50")
+    [opportunity] = find_opportunities(users["county_editor"]).opportunities
+    assert opportunity.anchor == library or library in opportunity.assets
+    response = client.post("/pipeline/from-opportunity/", {"opportunity": opportunity.key})
+    project = Project.objects.get(source_opportunity=opportunity.key)
     assert response.status_code == 302 and response["Location"] == f"/pipeline/{project.pk}/edit/"
     assert project.lead == orgs["county"] and project.stage == "idea"
-    assert [p.organisation for p in project.partners.all()] == [orgs["police"]]
+    assert [(p.organisation, p.role) for p in project.partners.all()] == [
+        (orgs["police"], "landowner")
+    ]
     assert {a.code for a in project.places.all()} == {"PLACE01", "E07000174", "E05000001"}
     assert {(link.asset.name, link.role) for link in project.asset_links.all()} == {
-        ("Central Library", "vacated"),
+        ("Central Library", "vacated"),  # under-used
         ("Police Station", "reused"),
-        ("County Depot", "vacated"),
+        ("County Depot", "vacated"),  # surplus
     }
     assert project.visibility == Visibility.ORGANISATION  # a confidential asset is involved
-    gone = client.post("/pipeline/from-opportunity/", {"opportunity": "9-800-50"})
+    assert project.title == "Shared site around Central Library, Mansfield Town Centre"
+    assert "3 assets of 2 organisations lie within 800 m of each other." in project.summary
+    assert "Central Library (Nottinghamshire County Council) is under-used." in project.summary
+    assert "1 more asset confidential to its owner." in project.summary
+    assert "£200,000 a year" in project.summary
+    # The police see a draft, but not the county's confidential depot in it.
+    client.force_login(users["police_viewer"])
+    page = html(client.get(f"/pipeline/{project.pk}/"))
+    assert "Police Station" in page and "County Depot" not in page
+    assert "1 asset you are not allowed to see" in page
+    client.force_login(users["county_editor"])
+    gone = client.post("/pipeline/from-opportunity/", {"opportunity": "999999-800-50"})
     assert gone.status_code == 302 and gone["Location"] == "/assets/opportunities/"
 
 
@@ -537,3 +567,110 @@ def test_the_estate_finder_offers_the_draft_project_action(client, users):
     from placeworks.contributions import collect
 
     assert ("Make a draft project", "pipeline:from-opportunity") in collect("OPPORTUNITY_ACTIONS")
+
+
+def test_the_table_and_the_api_sort_by_any_column_both_ways(client, projects, users):
+    client.force_login(users["manager"])
+
+    def order(url: str) -> list[str]:
+        return [r["reference"] for r in client.get(url).json()["results"]]
+
+    assert order("/api/projects?sort=title") == [
+        "ashfield-homes",
+        "derby-youth-hub",
+        "kirkby-depot-disposal",
+        "mansfield-hub",
+    ]
+    assert order("/api/projects?sort=-title") == order("/api/projects?sort=title")[::-1]
+    assert order("/api/projects?sort=-capital_cost")[:3] == [
+        "mansfield-hub",
+        "ashfield-homes",
+        "kirkby-depot-disposal",
+    ]
+    assert order("/api/projects?sort=stage") == [
+        "derby-youth-hub",  # idea
+        "kirkby-depot-disposal",  # pipeline
+        "ashfield-homes",  # feasibility
+        "mansfield-hub",  # business case
+    ]
+    page = html(client.get("/pipeline/?sort=-capital_cost"))
+    positions = [page.index(t) for t in ("Mansfield Health", "Ashfield Community", SECRET)]
+    assert positions == sorted(positions)
+    assert 'href="?sort=-title"' not in page and 'href="?sort=title"' in page
+    assert 'href="?sort=capital_cost"' in page  # the current column's link reverses it
+
+
+def test_the_dashboard_adds_up_by_stage_and_by_place(client, projects, users):
+    client.force_login(users["manager"])
+    page = html(client.get("/pipeline/dashboard/"))
+    by_stage = page[page.index('id="by-stage"') : page.index('id="by-place"')]
+    by_place = page[page.index('id="by-place"') :]
+    row = re.search(r"Business case</th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>([^<]*)<", by_stage)
+    assert row and row.groups() == ("1", "£4,000,000")
+    row = re.search(r"Mid-Nottinghamshire</th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>([^<]*)<", by_place)
+    assert row and row.groups() == ("3", "£6,500,000")  # hub, homes and the disposal
+    row = re.search(r"Derby City</th>\s*<td[^>]*>(\d+)</td>", by_place)
+    assert row and row.group(1) == "1"
+    filtered = client.get("/api/pipeline/totals?place=PLACE02").json()
+    assert filtered["total"]["projects"] == 1
+
+
+def test_the_api_checks_partner_roles_and_records_partners_on_creation(client, projects, users):
+    client.force_login(users["county_editor"])
+
+    def create(partners):
+        return client.post(
+            "/api/projects",
+            {"title": "Warsop Hub", "lead": "nottinghamshire-county-council", "partners": partners},
+            content_type="application/json",
+        )
+
+    bogus = create([{"organisation": "mansfield-district-council", "role": "boss"}])
+    assert bogus.status_code == 400 and "‘boss’ is not a partner role" in bogus.json()["detail"]
+    twice = create(
+        [
+            {"organisation": "mansfield-district-council", "role": "funder"},
+            {"organisation": "mansfield-district-council", "role": "adviser"},
+        ]
+    )
+    assert twice.status_code == 400
+    assert "Mansfield District Council is listed more than once" in twice.json()["detail"]
+    assert not Project.objects.filter(title="Warsop Hub").exists()
+    made = create([{"organisation": "mansfield-district-council", "role": "funder"}])
+    assert made.status_code == 201
+    history = client.get(f"/api/projects/{made.json()['id']}/history").json()
+    assert {"field": "Partner: Mansfield District Council", "old": "–", "new": "Funder"} in (
+        history[0]["changes"]
+    )
+
+
+def test_only_platform_administrators_manage_funding_opportunities(client, projects, users):
+    form = {
+        "name": "Towns Fund (test)",
+        "funder": "MHCLG",
+        "themes": [],
+        "area_types": ["lad"],
+        "stage_required": "business_case",
+        "max_grant": "3000000",
+        "match_funding_percent": "25",
+        "required_sectors": ["health"],
+        "min_need_decile": "",
+        "deadline": "",
+        "description": "",
+        "url": "",
+    }
+    client.force_login(users["manager"])  # an administrator of an organisation, not the platform
+    assert client.get("/pipeline/funding/new/").status_code == 403
+    assert client.post("/pipeline/funding/new/", form).status_code == 403
+    client.force_login(users["admin"])
+    saved = client.post("/pipeline/funding/new/", form)
+    fund = FundingOpportunity.objects.get(name="Towns Fund (test)")
+    assert saved.status_code == 302 and saved["Location"] == f"/pipeline/funding/{fund.pk}/"
+    assert fund.required_sectors == ["health"] and fund.match_funding_percent == 25
+    listed = client.get(f"/api/funding/{fund.pk}").json()
+    assert listed["stage_required"] == "business_case" and listed["max_grant"] == 3_000_000
+    client.force_login(users["manager"])
+    assert client.post(f"/pipeline/funding/{fund.pk}/edit/", form).status_code == 403
+    readiness = client.get(f"/api/funding/{fund.pk}/readiness?project={projects['hub'].pk}")
+    [result] = readiness.json()["results"]
+    assert "No match funding secured; the fund needs 25%." in result["missing"]

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from ..models import (
     Project,
     ProjectAsset,
     ProjectIndicator,
+    ProjectPartner,
     Risk,
 )
 from .common import editable_project, may_edit, visible_project, weights_of, weights_query
@@ -357,18 +359,6 @@ def partner_add(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def partner_remove(request: HttpRequest, project_id: int, organisation_id: int) -> HttpResponse:
-    project = editable_project(request, project_id)
-    partner = get_object_or_404(
-        project.partners.select_related("organisation"), organisation_id=organisation_id
-    )
-    services.remove_partner(by=request.user, project=project, organisation=partner.organisation)
-    messages.success(request, f"{partner.organisation} is no longer a partner.")
-    return redirect("pipeline:manage", project_id=project.pk)
-
-
-@login_required
 def asset_add(request: HttpRequest, project_id: int) -> HttpResponse:
     def act(project: Project, data: dict[str, Any]) -> str:
         link = services.link_asset(
@@ -390,16 +380,6 @@ def asset_add(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def asset_remove(request: HttpRequest, project_id: int, link_id: int) -> HttpResponse:
-    project = editable_project(request, project_id)
-    link = get_object_or_404(ProjectAsset, pk=link_id, project=project)
-    services.unlink_asset(by=request.user, link=link)
-    messages.success(request, "The asset is no longer linked.")
-    return redirect("pipeline:manage", project_id=project.pk)
-
-
-@login_required
 def risk_add(request: HttpRequest, project_id: int) -> HttpResponse:
     def act(project: Project, data: dict[str, Any]) -> str:
         services.add_risk(by=request.user, project=project, **data)
@@ -408,16 +388,6 @@ def risk_add(request: HttpRequest, project_id: int) -> HttpResponse:
     return _child_post(
         request, project_id, "risk_form", lambda p: pipeline_forms.RiskForm(request.POST), act
     )
-
-
-@login_required
-@require_POST
-def risk_close(request: HttpRequest, project_id: int, risk_id: int) -> HttpResponse:
-    project = editable_project(request, project_id)
-    risk = get_object_or_404(Risk, pk=risk_id, project=project)
-    services.close_risk(by=request.user, risk=risk)
-    messages.success(request, "The risk has been closed.")
-    return redirect("pipeline:manage", project_id=project.pk)
 
 
 @login_required
@@ -436,16 +406,6 @@ def funding_add(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def funding_remove(request: HttpRequest, project_id: int, line_id: int) -> HttpResponse:
-    project = editable_project(request, project_id)
-    line = get_object_or_404(FundingLine, pk=line_id, project=project)
-    services.remove_funding(by=request.user, line=line)
-    messages.success(request, f"Funding from {line.funder} has been removed.")
-    return redirect("pipeline:manage", project_id=project.pk)
-
-
-@login_required
 def date_add(request: HttpRequest, project_id: int) -> HttpResponse:
     def act(project: Project, data: dict[str, Any]) -> str:
         services.add_key_date(by=request.user, project=project, **data)
@@ -454,16 +414,6 @@ def date_add(request: HttpRequest, project_id: int) -> HttpResponse:
     return _child_post(
         request, project_id, "date_form", lambda p: pipeline_forms.KeyDateForm(request.POST), act
     )
-
-
-@login_required
-@require_POST
-def date_remove(request: HttpRequest, project_id: int, date_id: int) -> HttpResponse:
-    project = editable_project(request, project_id)
-    key_date = get_object_or_404(KeyDate, pk=date_id, project=project)
-    services.remove_key_date(by=request.user, key_date=key_date)
-    messages.success(request, f"{key_date.label} has been removed.")
-    return redirect("pipeline:manage", project_id=project.pk)
 
 
 @login_required
@@ -479,16 +429,6 @@ def indicator_add(request: HttpRequest, project_id: int) -> HttpResponse:
         lambda p: pipeline_forms.IndicatorForm(request.POST, project=p),
         act,
     )
-
-
-@login_required
-@require_POST
-def indicator_remove(request: HttpRequest, project_id: int, link_id: int) -> HttpResponse:
-    project = editable_project(request, project_id)
-    link = get_object_or_404(ProjectIndicator, pk=link_id, project=project)
-    services.unlink_indicator(by=request.user, link=link)
-    messages.success(request, f"{link.indicator_name} is no longer linked.")
-    return redirect("pipeline:manage", project_id=project.pk)
 
 
 @login_required
@@ -532,14 +472,79 @@ def document_download(request: HttpRequest, project_id: int, document_id: int) -
     return response
 
 
-@login_required
-@require_POST
-def document_delete(request: HttpRequest, project_id: int, document_id: int) -> HttpResponse:
-    project = editable_project(request, project_id)
-    document = get_object_or_404(EvidenceDocument, pk=document_id, project=project)
-    services.delete_document(by=request.user, document=document)
-    messages.success(request, f"{document.title} has been removed.")
-    return redirect("pipeline:manage", project_id=project.pk)
+# --- removing (or closing) one row: the same steps for every kind of row ------------------------
+
+
+def _remover(
+    model: type[Model],
+    url_kwarg: str,
+    remove: Callable[[Any, Any], object],
+    message: str,
+    *,
+    field: str = "pk",
+) -> Callable[..., HttpResponse]:
+    """A view that removes the ``model`` row named by ``url_kwarg`` from a project: POST only,
+    for editors of the project (404 when they cannot see it, 403 when they cannot change it;
+    404 for a row of another project), through the service ``remove(user, row)``, then back to
+    the manage page saying ``message`` (formatted with ``row``)."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, project_id: int, **ids: int) -> HttpResponse:
+        project = editable_project(request, project_id)
+        row = get_object_or_404(model, project=project, **{field: ids[url_kwarg]})
+        remove(request.user, row)
+        messages.success(request, message.format(row=row))
+        return redirect("pipeline:manage", project_id=project.pk)
+
+    return view
+
+
+partner_remove = _remover(
+    ProjectPartner,
+    "organisation_id",
+    lambda by, partner: services.remove_partner(
+        by=by, project=partner.project, organisation=partner.organisation
+    ),
+    "{row.organisation} is no longer a partner.",
+    field="organisation_id",
+)
+asset_remove = _remover(
+    ProjectAsset,
+    "link_id",
+    lambda by, link: services.unlink_asset(by=by, link=link),
+    "The asset is no longer linked.",
+)
+risk_close = _remover(
+    Risk,
+    "risk_id",
+    lambda by, risk: services.close_risk(by=by, risk=risk),
+    "The risk has been closed.",
+)
+funding_remove = _remover(
+    FundingLine,
+    "line_id",
+    lambda by, line: services.remove_funding(by=by, line=line),
+    "Funding from {row.funder} has been removed.",
+)
+date_remove = _remover(
+    KeyDate,
+    "date_id",
+    lambda by, key_date: services.remove_key_date(by=by, key_date=key_date),
+    "{row.label} has been removed.",
+)
+indicator_remove = _remover(
+    ProjectIndicator,
+    "link_id",
+    lambda by, link: services.unlink_indicator(by=by, link=link),
+    "{row.indicator_name} is no longer linked.",
+)
+document_delete = _remover(
+    EvidenceDocument,
+    "document_id",
+    lambda by, document: services.delete_document(by=by, document=document),
+    "{row.title} has been removed.",
+)
 
 
 @login_required
