@@ -197,6 +197,25 @@ def ancestors(area: Area) -> list[Area]:
     return [a for _, a in found]
 
 
+def _official_parent(area: Area, seen: set[int] | None = None) -> Area | None:
+    """The next area up the official chain: an LSOA's ward (else its MSOA), a ward's district,
+    a district's county (else its region), and so on. None for groupings and the top."""
+    parents = [
+        r.parent
+        for r in AreaRelation.objects.filter(
+            child=area, kind=AreaRelation.Kind.WITHIN
+        ).select_related("parent")
+        if r.parent.type in OFFICIAL_CHAIN and r.parent.pk not in (seen or set())
+    ]
+    if area.type == AreaType.LSOA:
+        # An LSOA's breadcrumb runs through its ward rather than its MSOA.
+        wards = [p for p in parents if p.type == AreaType.WARD]
+        parents = wards or parents
+    if not parents:
+        return None
+    return min(parents, key=lambda p: (type_rank(p.type), p.name))
+
+
 def breadcrumbs(area: Area) -> list[Area]:
     """The official chain above an area, from the largest (England) down to its parent.
 
@@ -207,21 +226,7 @@ def breadcrumbs(area: Area) -> list[Area]:
     chain: list[Area] = []
     seen = {area.pk}
     current = area
-    while True:
-        parents = [
-            r.parent
-            for r in AreaRelation.objects.filter(
-                child=current, kind=AreaRelation.Kind.WITHIN
-            ).select_related("parent")
-            if r.parent.type in OFFICIAL_CHAIN and r.parent.pk not in seen
-        ]
-        if current.type == AreaType.LSOA:
-            # An LSOA's breadcrumb runs through its ward rather than its MSOA.
-            wards = [p for p in parents if p.type == AreaType.WARD]
-            parents = wards or parents
-        if not parents:
-            break
-        parent = min(parents, key=lambda p: (type_rank(p.type), p.name))
+    while (parent := _official_parent(current, seen)) is not None:
         chain.append(parent)
         seen.add(parent.pk)
         current = parent
@@ -311,20 +316,28 @@ def child_groups(area: Area) -> list[ChildGroup]:
 
 
 def siblings(area: Area) -> QuerySet[Area]:
-    """Other areas of the same type and vintage sharing an official parent (for groupings and
-    parentless areas: the other areas of the same type and vintage)."""
-    parent_ids = list(
-        AreaRelation.objects.filter(child=area, kind=AreaRelation.Kind.WITHIN).values_list(
-            "parent_id", flat=True
+    """Other areas of the same type and vintage with the same parent in the official chain
+    (the last breadcrumb): an LSOA's siblings share its ward, not its MSOA or sub-ICB location;
+    a district's share its county (else its region), not its ICB. An area outside the official
+    chain (a sub-ICB location, an ICB) uses its smallest parent; groupings and areas with no
+    parent: the other areas of the same type and vintage."""
+    parent = _official_parent(area)
+    if parent is None:
+        parent = min(
+            (
+                r.parent
+                for r in AreaRelation.objects.filter(
+                    child=area, kind=AreaRelation.Kind.WITHIN
+                ).select_related("parent")
+            ),
+            key=lambda p: (type_rank(p.type), p.name),
+            default=None,
         )
-    )
     same = Area.objects.filter(type=area.type, vintage=area.vintage, is_active=True).exclude(
         pk=area.pk
     )
-    if parent_ids:
-        same = same.filter(
-            parent_links__parent_id__in=parent_ids, parent_links__kind=AreaRelation.Kind.WITHIN
-        )
+    if parent is not None:
+        same = same.filter(parent_links__parent=parent, parent_links__kind=AreaRelation.Kind.WITHIN)
     return same.distinct().order_by("name", "code")
 
 

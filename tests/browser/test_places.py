@@ -3,6 +3,8 @@ polygons drawn on the map (no base tiles: the map works offline)."""
 
 from __future__ import annotations
 
+import base64
+
 from playwright.sync_api import expect
 
 from tests.places.conftest import FIXTURES, MID_NOTTS
@@ -54,3 +56,31 @@ def test_choropleth_map_of_lsoas(page):
     assert page.locator("#places-map path.leaflet-interactive").count() == 68
     expect(page.locator("#legend li")).to_have_count(5)
     expect(page.locator("#map-table tbody tr")).to_have_count(68)
+
+
+# A one-pixel grey PNG: the browser runs without a network, so the tile server is stood in for
+# at the browser's edge and the tiles are served from the site's own origin (allowed by the CSP).
+TILE_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAsTj2FAAAAABJRU5ErkJggg=="
+)
+
+
+def test_configured_base_tiles_are_drawn_with_their_attribution(page, settings):
+    settings.MAP_TILE_URL = "/map-tiles/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+    requested: list[str] = []
+
+    def serve_tile(route):  # type: ignore[no-untyped-def]
+        requested.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=TILE_PNG)
+
+    page.route("**/map-tiles/**", serve_tile)
+    load_mid_nottinghamshire()
+    page.goto("/places/E07000174/")
+    expect(page.locator("#places-map")).to_have_attribute("data-loaded", "true", timeout=15_000)
+    expect(page.locator("#places-map .leaflet-control-attribution")).to_contain_text(
+        "© OpenStreetMap contributors"
+    )
+    expect(page.locator("#places-map img.leaflet-tile-loaded").first).to_be_attached()
+    assert requested and all("/map-tiles/" in url for url in requested)
+    expect(page.locator("#map-status")).not_to_contain_text("No background map")

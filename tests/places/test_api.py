@@ -154,3 +154,23 @@ def test_openapi_lists_the_areas_endpoints(db, api):
         "/api/areas/{code}",
         "/api/areas/{code}/children",
     } <= set(paths)
+
+
+def test_search_by_code_prefix_and_inside_a_place_area(geography, api):
+    data = api("/api/areas?q=E0501461&type=ward").json()
+    assert data["count"] >= 2 and all(r["code"].startswith("E0501461") for r in data["results"])
+    place = api("/api/areas?parent=PLACE-MID-NOTTS&type=lad").json()
+    assert {r["code"] for r in place["results"]} == {"E07000170", "E07000174", "E07000175"}
+    wards = api("/api/areas?q=Central&parent=PLACE-MID-NOTTS&type=ward").json()
+    assert "E05014614" in {r["code"] for r in wards["results"]}
+    page = api("/api/areas?type=lsoa&parent=E07000174&vintage=2021&limit=10&offset=60").json()
+    assert (page["count"], len(page["results"])) == (68, 8)
+
+
+def test_an_area_has_its_centroid_bbox_and_population_year(geography, api):
+    mansfield = api(f"/api/areas/{MANSFIELD}").json()
+    min_lon, min_lat, max_lon, max_lat = mansfield["bbox"]
+    lon, lat = mansfield["centroid"]
+    assert min_lon < lon < max_lon and min_lat < lat < max_lat
+    assert (mansfield["population"], mansfield["population_year"]) == (109_313, 2019)
+    assert 7000 < mansfield["area_hectares"] < 8000

@@ -154,3 +154,122 @@ def test_shapes_are_simplified_for_the_zoom(geography):
     sizes = {s.zoom: len(json.loads(s.geojson)["coordinates"][0][0]) for s in lsoa.shapes.all()}
     assert set(sizes) == {6, 9, 12}
     assert sizes[6] <= sizes[9] <= sizes[12]
+
+
+def _real_feature(file_name: str, code: str) -> dict:
+    from placeworks.places.demo import data_dir
+
+    data = json.loads((data_dir() / "geography" / file_name).read_text())
+    return next(f for f in data["features"] if f["properties"]["code"] == code)
+
+
+def test_geojson_in_metres_without_a_crs_is_refused_saying_how_to_fix_it(db, tmp_path):
+    from placeworks.geo import to_bng
+
+    feature = _real_feature("boundaries_lsoa21_north_midlands.geojson", "E01028224")
+    in_metres = to_bng(shapely.geometry.shape(feature["geometry"]))
+    path = tmp_path / "lsoa21_bng_no_crs.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"LSOA21CD": "E01028224"},
+                        "geometry": shapely.geometry.mapping(in_metres),
+                    }
+                ],
+            }
+        )
+    )
+    before = Area.objects.count()
+    report = BoundaryImporter(area_type="lsoa").run(path, commit=True)
+    assert not report.committed
+    (problem,) = report.errors
+    message = str(problem)
+    assert message.startswith("lsoa21_bng_no_crs.geojson: coordinates reach")
+    assert "they look like metres" in message and "EPSG::27700" in message
+    assert Area.objects.count() == before
+
+
+def test_two_features_with_one_code_are_merged_with_a_warning(geography, tmp_path):
+    feature = _real_feature("boundaries_lad19_uk.geojson", "E07000174")
+    mansfield = shapely.geometry.shape(feature["geometry"])
+    min_x, min_y, max_x, max_y = mansfield.bounds
+    middle = (min_x + max_x) / 2
+    west = mansfield.intersection(shapely.box(min_x - 1, min_y - 1, middle, max_y + 1))
+    east = mansfield.intersection(shapely.box(middle, min_y - 1, max_x + 1, max_y + 1))
+    path = tmp_path / "mansfield_halves.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"code": "E07000174", "name": "Mansfield"},
+                        "geometry": shapely.geometry.mapping(half),
+                    }
+                    for half in (west, east)
+                ],
+            }
+        )
+    )
+    report = BoundaryImporter(area_type="lad", vintage="2019", existing_only=True).run(
+        path, commit=True
+    )
+    assert report.committed, [str(p) for p in report.problems]
+    (warning,) = report.warnings
+    assert (warning.row, warning.column) == (2, "code")
+    assert "E07000174 is also feature 1: the parts are merged into one area" in warning.message
+    merged = _geometry(area("E07000174"))
+    assert merged.symmetric_difference(mansfield).area < 0.001 * mansfield.area
+    assert Area.objects.filter(type="lad", code="E07000174").count() == 1
+
+
+def test_a_feature_without_geometry_rejects_the_file(geography, tmp_path):
+    good = _real_feature("boundaries_lad19_uk.geojson", "E07000174")
+    path = tmp_path / "lads.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    good,
+                    {"type": "Feature", "properties": {"code": "E07000170"}, "geometry": None},
+                ],
+            }
+        )
+    )
+    before = bytes(area("E07000174").geometry_wkb)
+    report = BoundaryImporter(area_type="lad", vintage="2019").run(path, commit=True)
+    assert not report.committed
+    assert [str(p) for p in report.errors] == ["lads.geojson, row 2, column code: has no geometry"]
+    assert bytes(area("E07000174").geometry_wkb) == before
+
+
+def test_geopackage_with_several_layers_needs_layer(geography, tmp_path):
+    path = tmp_path / "boundaries.gpkg"
+    polygon = shapely.box(455000, 360000, 456000, 361000)
+    for layer in ("lad", "ward"):
+        geometries = np.array([shapely.to_wkb(polygon)], dtype=object)
+        pyogrio.raw.write(
+            str(path),
+            geometries,
+            [np.array(["E07000174"], dtype=object)],
+            ["LAD19CD"],
+            driver="GPKG",
+            layer=layer,
+            geometry_type="Polygon",
+            crs="EPSG:27700",
+            append=path.exists(),
+        )
+    report = BoundaryImporter(area_type="lad", existing_only=True).run(path)
+    (problem,) = report.errors
+    assert "has several layers (lad, ward); choose one with --layer" in str(problem)
+    chosen = BoundaryImporter(area_type="lad", existing_only=True, layer="lad").run(
+        path, commit=True
+    )
+    assert chosen.committed, [str(p) for p in chosen.problems]
+    assert area("E07000174").area_hectares == pytest.approx(100, rel=0.01)

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from placeworks.places import services
 from placeworks.places.models import Area, AreaRelation
 
-from .conftest import FIXTURES, MANSFIELD, area
+from .conftest import DATA, FIXTURES, MANSFIELD, area
 
 
 def test_import_boundaries_command(geography, capsys):
@@ -91,3 +91,83 @@ def test_services_refuse_users_without_the_permission(geography, viewer):
     with pytest.raises(PermissionDenied):
         services.refresh(by=viewer)
     assert Area.objects.filter(code=MANSFIELD, is_partial=False).exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        ("import-lookup", "--within CODES"),
+        ("import-boundaries", "--layer LAYER"),
+        ("import-populations", "--year YEAR"),
+        ("import-groupings", "--commit"),
+    ],
+)
+def test_placeworks_script_takes_the_hyphenated_command_names(command, says):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # The console script itself, in its own process (a command closes the database connection
+    # when it ends, so it cannot run inside a test's transaction).
+    script = Path(sys.executable).with_name("placeworks")
+    result = subprocess.run(
+        [str(script), command, "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"usage: placeworks {command.replace('-', '_')}" in result.stdout
+    assert says in result.stdout and "Dry run unless --commit" in " ".join(result.stdout.split())
+
+
+def test_commands_show_a_progress_bar_on_a_terminal(geography, capsys, monkeypatch):
+    import rich
+
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich draws live bars only on a terminal
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")
+    monkeypatch.setattr(rich, "_console", None)  # rich's shared console reads those when made
+    call_command("import_groupings", str(FIXTURES / "groupings.csv"))
+    out = capsys.readouterr().out
+    assert "places: groupings" in out and "━" in out and "2/2" in out
+    assert "Dry run: would create 2" in out
+
+
+def _importers():  # type: ignore[no-untyped-def]
+    from placeworks.places.ingest import (
+        BoundaryImporter,
+        CountCrosswalkImporter,
+        GroupingImporter,
+        LookupImporter,
+        PopulationImporter,
+    )
+
+    sape = DATA / "population" / "sape22_mid2019_lsoa11_single_year_age_north_midlands.csv"
+    return [
+        (
+            LookupImporter(within=[MANSFIELD]),
+            DATA / "lsoa_ward_lad_lookup" / "WD19_LAD19_UK_LU.csv",
+        ),
+        (
+            BoundaryImporter(area_type="ward", vintage="2021", existing_only=True),
+            DATA / "geography" / "boundaries_wards21_north_midlands.geojson",
+        ),
+        (PopulationImporter(vintage="2011", year=2019, existing_only=True), sape),
+        (GroupingImporter(), FIXTURES / "groupings.csv"),
+        (CountCrosswalkImporter(), FIXTURES / "gp_practice_lsoa_sample.csv"),
+    ]
+
+
+@pytest.mark.parametrize("which", range(5))
+def test_every_importer_reports_its_progress(geography, which):
+    importer, path = _importers()[which]
+    seen: list[tuple[int, int | None]] = []
+    report = importer.run(path, progress=lambda done, total: seen.append((done, total)))
+    assert not report.errors, [str(p) for p in report.errors]
+    assert seen, importer.name
+    done, total = seen[-1]
+    assert total is not None and done == total > 0, (importer.name, seen[-3:])
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen), importer.name

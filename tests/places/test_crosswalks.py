@@ -109,3 +109,40 @@ def test_gp_registrations_make_population_crosswalks_both_ways(geography):
     )
     assert again.created == 0
     assert "0 added, 0 changed, 0 removed" in " ".join(again.notes)
+
+
+def test_bad_gp_registration_rows_are_named_and_nothing_is_written(geography, tmp_path):
+    good = (FIXTURES / "gp_practice_lsoa_sample.csv").read_text().splitlines()
+    path = tmp_path / "gp_reg_bad.csv"
+    path.write_text(
+        "\n".join(
+            [
+                *good,
+                "GP_PRAC_PAT_LIST,01JAN2024,XX,BAD PRACTICE,E01028224,ALL,5",
+                "GP_PRAC_PAT_LIST,01JAN2024,C84001,TEST SURGERY ONE,E0102822,ALL,5",
+                "GP_PRAC_PAT_LIST,01JAN2024,C84001,TEST SURGERY ONE,E01028224,ALL,lots",
+            ]
+        )
+        + "\n"
+    )
+    report = CountCrosswalkImporter(target_vintage="2011").run(path, commit=True)
+    assert not report.committed
+    assert [str(p) for p in report.errors] == [
+        "gp_reg_bad.csv, row 7, column PRACTICE_CODE: 'XX' is not a GP practice ODS code "
+        "(a letter and 5 digits, e.g. C84001)",
+        "gp_reg_bad.csv, row 8, column LSOA_CODE: 'E0102822' is not an LSOA code (expected E01, "
+        "W01 or S01 and 6 digits, e.g. E01028330)",
+        "gp_reg_bad.csv, row 9, column NUMBER_OF_PATIENTS: ‘lots’ is not a count (a whole number)",
+    ]
+    assert not Area.objects.filter(type="gp_practice").exists()
+    assert not Crosswalk.objects.filter(name__contains="registered patients").exists()
+
+
+def test_a_file_without_the_count_columns_says_what_was_expected(db, tmp_path):
+    path = tmp_path / "gp.csv"
+    path.write_text("PRACTICE,LSOA,PEOPLE\nC84001,E01028224,5\n")
+    (problem,) = CountCrosswalkImporter().run(path).errors
+    assert "cannot find the source code, target code, count column(s)" in str(problem)
+    assert "PRACTICE_CODE, LSOA_CODE, NUMBER_OF_PATIENTS; found: PRACTICE, LSOA, PEOPLE" in str(
+        problem
+    )

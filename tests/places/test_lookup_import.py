@@ -168,3 +168,31 @@ def test_vintage_option_must_name_a_type(db):
         call_command(
             "import_lookup", str(FIXTURES / "lookup_bad_codes.csv"), "--vintage", "wards=2023"
         )
+
+
+def test_lookup_columns_of_any_year_are_detected(geography):
+    # The 2017 ward lookup has lower-case headings (lsoa11_code, ward17_code) and no names.
+    report = LookupImporter(within=[MANSFIELD]).run(
+        DATA / "geography" / "lookup_lsoa11_ward17.csv.gz"
+    )
+    assert not report.errors, messages(report)
+    assert "Areas in the file: 67 lsoa 2011, 36 ward 2021." in report.notes
+    assert report.created == 0  # the 2017 codes are the 2021 wards already loaded
+
+
+def test_a_wider_within_makes_a_partly_loaded_parent_whole_again(geography):
+    from placeworks.places.demo import NORTH_MIDLANDS
+
+    path = DATA / "lad_county_region" / "LAD19_CTY19_RGN19_CTRY19_north_midlands.csv"
+    assert area("E10000024").is_partial  # the test subset has 3 of Nottinghamshire's districts
+    report = LookupImporter(within=NORTH_MIDLANDS).run(path, commit=True)
+    assert report.committed, messages(report)
+    county = area("E10000024")
+    assert not county.is_partial and county.coverage_note == ""
+    assert report.updated >= 1
+    # A mark this file did not write (the demo's note on the region) is left alone.
+    region = area("E12000004")
+    assert region.is_partial and "North Midlands part" in region.coverage_note
+    # Narrowing again marks it partial again.
+    LookupImporter(within=[MANSFIELD]).run(path, commit=True)
+    assert area("E10000024").is_partial

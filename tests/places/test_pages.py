@@ -219,3 +219,36 @@ def test_place_page_links_to_what_every_app_knows_of_the_place(geography, client
     ]
     for href, _ in hrefs:
         assert client.get(href).status_code == 200, href
+
+
+def test_maps_have_no_base_tiles_by_default(geography, client, settings):
+    settings.MAP_TILE_URL = ""
+    settings.MAP_TILE_ATTRIBUTION = ""
+    html = client.get(f"/places/{MANSFIELD}/").content.decode()
+    assert 'data-tile-url=""' in html
+    assert "No background map is configured" in html
+
+
+@pytest.mark.parametrize("url", [f"/places/{MANSFIELD}/", "/places/map/?type=ward"])
+def test_base_tiles_and_their_attribution_come_from_settings(geography, client, settings, url):
+    settings.MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+    html = client.get(url).content.decode()
+    assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
+    assert 'data-tile-attribution="&amp;copy; OpenStreetMap contributors"' in html
+    assert "No background map is configured" not in html
+
+
+def test_tile_host_is_allowed_by_the_content_security_policy(monkeypatch):
+    import importlib
+
+    import placeworks.settings as project_settings
+
+    monkeypatch.setenv("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+    try:
+        reloaded = importlib.reload(project_settings)
+        img_src = reloaded.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]
+        assert "https://*.tile.openstreetmap.org" in img_src
+    finally:
+        monkeypatch.delenv("MAP_TILE_URL")
+        importlib.reload(project_settings)

@@ -101,3 +101,28 @@ def test_reimport_is_unchanged(geography):
     ).run(SAPE, commit=True)
     assert (report.created, report.updated) == (0, 0)
     assert report.unchanged == Area.objects.filter(type="lsoa", vintage="2011").count()
+
+
+def test_a_file_with_one_bad_row_writes_nothing_even_with_commit(geography, tmp_path):
+    # The real mid-2019 file for Mansfield's LSOAs, with one figure spoiled near the end.
+    with SAPE.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    mansfield = {a.code for a in queries.descendants(area(MANSFIELD), "lsoa", "2011")}
+    body = [row for row in body if row[header.index("lsoa_code")] in mansfield]
+    age = header.index("age_30")
+    for row in body[:-1]:  # every good row would change the figures ...
+        row[age] = str(int(row[age]) * 2 + 1)
+    body[-1][age] = "n/a"  # ... but the last row is wrong
+    path = tmp_path / "sape_mansfield_one_bad.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *body])
+    before = dict(
+        Area.objects.filter(type="lsoa", vintage="2011").values_list("code", "population")
+    )
+    report = PopulationImporter(vintage="2011", year=2019).run(path, commit=True)
+    assert not report.committed
+    assert [(p.row, p.column) for p in report.errors] == [(len(body) + 1, "age_30")]
+    assert "‘n/a’ is not a population" in str(report.errors[0])
+    after = dict(Area.objects.filter(type="lsoa", vintage="2011").values_list("code", "population"))
+    assert after == before

@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 from placeworks.places import queries
-from placeworks.places.models import Area
+from placeworks.places.models import Area, AreaRelation
 
 from .conftest import MANSFIELD, TOWN_CENTRE, area
 
@@ -65,6 +65,34 @@ def test_siblings_share_a_parent(geography):
     assert {a.code for a in queries.siblings(mansfield)} == {"E07000170", "E07000175"}
     town = area("NBH-MANSFIELD-TOWN")
     assert list(queries.siblings(town)) == []
+
+
+def test_siblings_share_the_parent_in_the_official_chain(geography):
+    # A 2011 LSOA lies in a ward, an MSOA and a sub-ICB location: its siblings are the LSOAs of
+    # its ward, not the two hundred LSOAs of its sub-ICB location.
+    lsoa = area("E01028224", type="lsoa", vintage="2011")
+    parents = {
+        r.parent.type: r.parent
+        for r in AreaRelation.objects.filter(child=lsoa).select_related("parent")
+    }
+    assert {"ward", "msoa", "sicbl"} <= set(parents)
+    ward_lsoas = set(
+        AreaRelation.objects.filter(parent=parents["ward"], child__type="lsoa")
+        .exclude(child=lsoa)
+        .values_list("child__code", flat=True)
+    )
+    found = queries.siblings(lsoa)
+    assert {a.code for a in found} == ward_lsoas
+    assert {a.vintage for a in found} <= {"2011"}
+    sicbl_lsoas = AreaRelation.objects.filter(parent=parents["sicbl"], child__type="lsoa")
+    assert sicbl_lsoas.count() > 10 * max(len(ward_lsoas), 1)
+    # A ward's siblings are the other wards of its district, at its vintage.
+    central = area("E05014614")
+    wards = queries.siblings(central)
+    assert wards.count() == 34 and {w.vintage for w in wards} == {"2024"}
+    # Outside the official chain (sub-ICB location → ICB) the smallest parent is used.
+    sicbl = parents["sicbl"]
+    assert all(s.type == "sicbl" for s in queries.siblings(sicbl))
 
 
 def test_areas_containing_a_point(geography):

@@ -73,7 +73,7 @@ class BoundaryImporter(BaseImporter):
                 path, name=report.file_name, layer=self.layer, code_field=self.code_field
             )
         except BoundaryFileError as exc:
-            message = str(exc)
+            message = str(exc).replace("with layer=...", "with --layer")
             prefix = f"{report.file_name}: "
             error(report, message[len(prefix) :] if message.startswith(prefix) else message)
             return None

@@ -110,6 +110,8 @@ class CountCrosswalkImporter(BaseImporter):
         number_rows = 0
         for number, row in [first, *rows]:
             number_rows += 1
+            if progress and number_rows % 5000 == 0:
+                progress(number_rows, None)
             source = (row.get(source_col) or "").strip().upper()
             target = (row.get(target_col) or "").strip().upper()
             problem = code_problem(self.source_type, source)
@@ -143,6 +145,8 @@ class CountCrosswalkImporter(BaseImporter):
             key = (source, target)
             all_rows[is_all][key] = all_rows[is_all].get(key, 0) + count
         report.rows = number_rows
+        if progress:
+            progress(number_rows, number_rows)
         use_all = bool(all_rows[True])
         parsed.counts = all_rows[use_all]
         parsed.unplaced = dict(unplaced[use_all])

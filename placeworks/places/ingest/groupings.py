@@ -395,7 +395,9 @@ class GroupingImporter(BaseImporter):
         for chunk in chunks(ids):
             areas.update((a.pk, a) for a in Area.objects.filter(pk__in=chunk))
         touched: set[int] = set()
-        for spec in parsed.groupings:
+        for done, spec in enumerate(parsed.groupings):
+            if progress:
+                progress(done, len(parsed.groupings))
             existing = Area.objects.filter(type=spec.type, code=spec.code, vintage="").first()
             before = None
             if existing is not None:
@@ -425,6 +427,8 @@ class GroupingImporter(BaseImporter):
                 report.updated += 1
             else:
                 report.unchanged += 1
+        if progress:
+            progress(len(parsed.groupings), len(parsed.groupings))
         others = (
             Area.objects.filter(type__in={s.type for s in parsed.groupings}, vintage="")
             .exclude(code__in=[s.code for s in parsed.groupings])

@@ -84,6 +84,7 @@ class ParsedLookup:
     edges: dict[Key, dict[str, tuple[Key, int]]] = field(default_factory=dict)
     skips: dict[tuple[Key, str], tuple[str, ...]] = field(default_factory=dict)
     partial: dict[Key, int] = field(default_factory=dict)  # parent -> rows outside --within
+    complete: set[Key] = field(default_factory=set)  # parents with every row of theirs kept
     # crosswalk mode
     crosswalk: tuple[LevelColumns, LevelColumns] | None = None
     pairs: list[tuple[str, str, str, int]] = field(default_factory=list)  # src, tgt, change, row
@@ -287,6 +288,7 @@ class LookupImporter(BaseImporter):
                 del own[parent_type]
                 del parsed.skips[(child, parent_type)]
         parsed.partial = {k: n for k, n in dropped_parents.items() if k in kept_parents}
+        parsed.complete = kept_parents - set(dropped_parents)
         if parsed.crosswalk is not None:
             self._check_crosswalk_areas(parsed, report)
         return parsed
@@ -384,6 +386,15 @@ class LookupImporter(BaseImporter):
                 area.is_partial, area.coverage_note = True, note
                 area.save(update_fields=["is_partial", "coverage_note"])
                 changed_ids.add(area.pk)
+        # A parent this file once loaded in part (an earlier, narrower --within) whose rows are
+        # now all loaded is whole again. Marks written by hand or by other files are kept.
+        ours = f"Only part of this area is loaded: {report.file_name} has "
+        for key in sorted(parsed.complete):
+            whole = areas.get(key)
+            if whole is not None and whole.is_partial and whole.coverage_note.startswith(ours):
+                whole.is_partial, whole.coverage_note = False, ""
+                whole.save(update_fields=["is_partial", "coverage_note"])
+                changed_ids.add(whole.pk)
         ids = {a.pk for a in areas.values()}
         new_ids = {areas[k].pk for k in new_keys}
         report.created = created

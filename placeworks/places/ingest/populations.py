@@ -116,6 +116,8 @@ class PopulationImporter(BaseImporter):
         count = 0
         for number, row in _chain(first, rows):
             count += 1
+            if progress and count % 5000 == 0:
+                progress(count, None)
             code = (row.get(code_column) or "").strip()
             problem = code_problem(self.area_type, code)
             if problem:
@@ -141,6 +143,8 @@ class PopulationImporter(BaseImporter):
             by_sex[code][is_all] += total
             parsed.rows.setdefault(code, number)
         report.rows = count
+        if progress:
+            progress(count, count)
         for code, totals in by_sex.items():
             parsed.values[code] = totals[True] if True in totals else totals[False]
         # Every code must be a loaded area of this type and vintage.
