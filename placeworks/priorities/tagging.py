@@ -18,10 +18,15 @@ How a statement is tagged:
 3. **Join** two adjacent words when, written together, they form a one-word lexicon term
    ("well being" and "well-being" read as "wellbeing", "anti social" as "antisocial"); and
    a two-word term also matches written as one word ("fly-tipping" matches "flytipping").
-4. **Match** lexicon terms, longest first: a phrase takes its words, so "car park" is not a
+4. **Set place names aside**: a place name the tagger was given (``Lexicon.places``, and in
+   Placeworks the names of wards, districts and other areas), written with capitals as a proper
+   noun, takes its words without suggesting anything, so the "Oak Tree" ward is not about
+   trees and "Forest Town" is not a forest. Written in lower case ("plant an oak tree") the
+   words count as usual; a one-word name opening a sentence is read as an ordinary word.
+5. **Match** lexicon terms, longest first: a phrase takes its words, so "car park" is not a
    park and "school holidays" is not about schooling. Neutral phrases ("at home") take words
    without suggesting anything.
-5. **Score** each theme from the weights of its distinct matched terms,
+6. **Score** each theme from the weights of its distinct matched terms,
    ``score = 1 - exp(-sum of weights)``, in (0, 1): one strong term (weight 3) gives 0.95, a
    weak one (0.5) gives 0.39. A term is ignored when one of its ``not_with`` phrases occurs
    anywhere in the statement ("resilience" is emotional resilience, not community resilience,
@@ -39,6 +44,7 @@ weights made up the score.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -197,6 +203,7 @@ class Lexicon:
     spelling: Mapping[str, str] = field(default_factory=dict)
     stem_exceptions: Mapping[str, str] = field(default_factory=dict)
     neutral: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
     @classmethod
     def from_file(cls, path: str | Path) -> Lexicon:
@@ -234,6 +241,7 @@ class Lexicon:
                 str(k): str(v) for k, v in (data.get("stem_exceptions") or {}).items()
             },
             neutral=tuple(str(t) for t in data.get("neutral") or ()),
+            places=tuple(str(t) for t in data.get("places") or ()),
         )
 
     def with_theme(
@@ -271,7 +279,18 @@ class Lexicon:
             spelling=self.spelling,
             stem_exceptions=self.stem_exceptions,
             neutral=self.neutral,
+            places=self.places,
         )
+
+    def with_places(self, names: Iterable[str]) -> Lexicon:
+        """A copy that also sets aside these place names (see the module docstring).
+
+        >>> lexicon = Lexicon.from_dict({"themes": {}}).with_places(["Oak Tree", "Forest Town"])
+        >>> lexicon.places
+        ('Oak Tree', 'Forest Town')
+        """
+        added = tuple(dict.fromkeys(n for n in names if n and n.strip() and n not in self.places))
+        return dataclasses.replace(self, places=self.places + added)
 
 
 def _term(value: Any, *, where: str) -> Term:
@@ -371,6 +390,13 @@ class Tagger:
         self._exceptions = dict(lexicon.stem_exceptions)
         self._stems: dict[str, str] = {}
         self._compile()
+        self._places: dict[str, set[tuple[str, ...]]] = {}
+        self._longest_place = 0
+        for name in lexicon.places:
+            key = _place_key(w for w, _, _ in _words(name))
+            if key:
+                self._places.setdefault(key[0], set()).add(key)
+                self._longest_place = max(self._longest_place, len(key))
 
     # compilation ---------------------------------------------------------------------------
 
@@ -506,7 +532,8 @@ class Tagger:
         """
         if not text or not text.strip():
             return []
-        tokens = self._tokens(text)
+        # Place names are blanked out with spaces, so every span still points into ``text``.
+        tokens = self._tokens(self._mask_places(text) if self._places else text)
         n = len(tokens)
         candidates: list[tuple[int, int, _Entry]] = []
         for i, token in enumerate(tokens):
@@ -549,6 +576,42 @@ class Tagger:
         suggestions.sort(key=lambda s: (-s.score, order[s.slug]))
         return suggestions
 
+    def _mask_places(self, text: str) -> str:
+        """``text`` with the place names it mentions (written with capitals) blanked out."""
+        words = [
+            (raw, start, end)
+            for raw, start, end in _words(text)
+            if raw.lower() not in _PLACE_CONNECTORS
+        ]
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            found = 0
+            raw, start, _ = words[i]
+            if raw[0].isupper() and (first := _place_word(raw)) in self._places:
+                names = self._places[first]
+                for size in range(min(self._longest_place, len(words) - i), 0, -1):
+                    run = words[i : i + size]
+                    if not all(w[0][0].isupper() or w[0].isdigit() for w in run):
+                        continue
+                    if _place_key(w[0] for w in run) not in names:
+                        continue
+                    if size == 1 and _opens_sentence(text, start):
+                        continue
+                    found = size
+                    break
+            if found:
+                spans.append((start, words[i + found - 1][2]))
+                i += found
+            else:
+                i += 1
+        if not spans:
+            return text
+        chars = list(text)
+        for start, end in spans:
+            chars[start:end] = " " * (end - start)
+        return "".join(chars)
+
     def suggest(self, text: str) -> list[tuple[str, float]]:
         """``(slug, score)`` pairs for ``text``, best first; empty when nothing is suggested.
 
@@ -569,6 +632,30 @@ def _words(text: str) -> list[tuple[str, int, int]]:
             word = head if tail.lower() == "s" else word.replace("'", "")
         found.append((word, start, end))
     return found
+
+
+# Small words that may sit in lower case inside a place name ("Sutton in Ashfield",
+# "Kirkby Cross and Portland"); they are skipped on both sides, so "&" matches "and".
+_PLACE_CONNECTORS = frozenset({"and", "in", "on", "upon", "of", "the", "le", "de", "by"})
+
+
+def _place_word(word: str) -> str:
+    lower = word.lower()
+    return "st" if lower == "saint" else lower
+
+
+def _place_key(words: Iterable[str]) -> tuple[str, ...]:
+    """A place name as lower-case words without connectors: "St. Mary's and Oak" -> st, mary, oak."""
+    return tuple(_place_word(w) for w in words if w.lower() not in _PLACE_CONNECTORS)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """True when the word at ``start`` is the first of the text or of a sentence or item."""
+    before = text[:start].rstrip()
+    if not before or "\n" in text[len(before) : start] or before[-1] in ".!?:;\u2022*":
+        return True
+    line = before.rpartition("\n")[2]
+    return line.strip() in {"-", "\u2013"}  # a dash bullet
 
 
 def _is_acronym_form(word: str) -> bool:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from .models import Aim, Strategy, Theme
@@ -7,7 +9,15 @@ from .models import Aim, Strategy, Theme
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "order"]
     search_fields = ["name", "slug"]
-    readonly_fields = ["slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_prepopulated_fields(self, request: Any, obj: Theme | None = None) -> dict[str, Any]:
+        return {} if obj is not None else dict(self.prepopulated_fields)
+
+    def get_readonly_fields(self, request: Any, obj: Theme | None = None) -> list[str]:
+        # A new theme is given its slug; after that the slug is stable (code and outside
+        # scripts rely on it), while the name, description, parent and keywords stay editable.
+        return ["slug"] if obj is not None else []
 
 
 class AimInline(admin.TabularInline):

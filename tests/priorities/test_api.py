@@ -64,6 +64,28 @@ def test_a_plan_comes_with_its_priorities_themes_and_aims(plans, strategy):
     assert data["changes_since_previous"] is None
 
 
+def test_a_plan_answers_with_its_changes_since_last_years_plan(plans, geo, orgs):
+    # last year's plan added after this year's: they are linked all the same
+    make_plan(
+        geo["wards"]["Bancroft"],
+        orgs["mansfield"],
+        period="2024/25",
+        priorities=[
+            ("Reduce anti-social behaviour", ["community-safety"]),
+            ("Support the food bank", ["cost-of-living"]),
+        ],
+    )
+    data = client_for().get(f"/api/plans/{plans['published'].pk}").json()
+    changes = data["changes_since_previous"]
+    assert changes["previous_period"] == "2024/25"
+    assert changes["dropped"] == ["Support the food bank"]
+    texts = {p["id"]: p["text"] for p in data["priorities"]}
+    assert [texts[i] for i in changes["kept"]] == ["Reduce anti-social behaviour"]
+    assert [texts[i] for i in changes["added"]] == ["Support older residents"]
+    assert changes["themes_added"] == ["older-people"]
+    assert changes["themes_dropped"] == ["cost-of-living"]
+
+
 def test_priorities_filter_by_theme_including_sub_themes(plans, users):
     data = client_for().get("/api/priorities?theme=community-safety").json()
     assert [p["text"] for p in data["results"]] == ["Reduce anti-social behaviour"]
@@ -103,6 +125,29 @@ def test_tagging_suggests_themes_with_the_words_that_led_to_them():
     assert too_long.status_code == 422 and "detail" in too_long.json()
 
 
+def test_ward_names_do_not_suggest_themes(plans, geo):
+    # Mansfield has wards called Oak Tree, Ling Forest and Park Hall (see conftest).
+    text = "Tackle anti-social behaviour on the Oak Tree estate and in Park Hall"
+    response = send(client_for(), "post", "/api/tagging/suggest", {"text": text})
+    assert [s["slug"] for s in response.json()["suggestions"]] == ["community-safety"]
+    lower = send(client_for(), "post", "/api/tagging/suggest", {"text": "Plant an oak tree"})
+    assert [s["slug"] for s in lower.json()["suggestions"]] == ["environment"]
+    # an area added later is picked up
+    from placeworks.places.models import Area
+
+    Area.objects.create(type="ward", code="E05999998", name="Bluebell Wood", vintage="2024")
+    added = send(client_for(), "post", "/api/tagging/suggest", {"text": "Walks in Bluebell Wood"})
+    assert [s["slug"] for s in added.json()["suggestions"]] == ["health-wellbeing"]
+
+
+def test_mental_health_and_wellbeing_suggests_mental_health_first(plans):
+    text = "Promote good mental health and wellbeing"
+    response = send(client_for(), "post", "/api/tagging/suggest", {"text": text})
+    found = response.json()["suggestions"]
+    assert [s["slug"] for s in found] == ["mental-health", "health-wellbeing"]
+    assert found[0]["matched"] == ["mental health and wellbeing"]
+
+
 def test_writes_need_a_user_and_the_permission(plans, users):
     priority = plans["published"].priorities.first()
     url = f"/api/priorities/{priority.pk}"
@@ -117,6 +162,40 @@ def test_writes_need_a_user_and_the_permission(plans, users):
     assert client_for(users["viewer"]).delete(url).status_code == 403
     priority.refresh_from_db()
     assert priority.text == "Reduce anti-social behaviour"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 401), ("viewer", 403), ("other_editor", 403), ("police", 403)],
+)
+def test_every_api_write_needs_the_edit_permission(plans, users, orgs, who, status):
+    plan = plans["published"]
+    priority = plan.priorities.first()
+    client = client_for(None if who == "anonymous" else users[who])
+    writes = [
+        (
+            "post",
+            "/api/plans",
+            {"area_code": "E05014645", "period": "2026/27", "owner": orgs["mansfield"].slug},
+        ),
+        ("patch", f"/api/plans/{plan.pk}", {"title": "Changed", "status": "draft"}),
+        ("post", "/api/priorities", {"plan_id": plan.pk, "text": "New"}),
+        ("patch", f"/api/priorities/{priority.pk}", {"text": "Changed", "themes": ["housing"]}),
+        ("delete", f"/api/priorities/{priority.pk}", {}),
+    ]
+    before = (
+        list(Plan.objects.values_list("pk", "title", "status")),
+        list(Priority.objects.values_list("pk", "text", "themes_confirmed_at")),
+    )
+    for method, url, body in writes:
+        response = send(client, method, url, body)
+        assert response.status_code == status, (method, url, response.json())
+        assert "detail" in response.json()
+    after = (
+        list(Plan.objects.values_list("pk", "title", "status")),
+        list(Priority.objects.values_list("pk", "text", "themes_confirmed_at")),
+    )
+    assert after == before
 
 
 def test_an_editor_adds_changes_confirms_and_deletes_priorities(plans, users, strategy):

@@ -68,6 +68,38 @@ def test_importing_the_same_file_again_changes_nothing(geo, orgs):
     assert Priority.objects.count() == again.rows
 
 
+def test_importing_the_same_word_document_again_changes_nothing(geo, orgs):
+    DocxImporter(owner=orgs["ashfield"], parent=geo["ashfield"]).run(SAMPLE_DOCX, commit=True)
+    before = sorted(Priority.objects.values_list("pk", "text", "actions", "lead"))
+    again = DocxImporter(owner=orgs["ashfield"], parent=geo["ashfield"]).run(
+        SAMPLE_DOCX, commit=True
+    )
+    assert not again.errors
+    assert (again.created, again.updated, again.unchanged) == (0, 0, again.rows)
+    assert sorted(Priority.objects.values_list("pk", "text", "actions", "lead")) == before
+
+
+def test_the_excel_export_imports_again_without_changes(geo, orgs, users, tmp_path):
+    from django.test import Client
+
+    TableImporter(owner=orgs["mansfield"], parent=geo["mansfield"]).run(SAMPLE_CSV, commit=True)
+    client = Client()
+    client.force_login(users["editor"])
+    exported = client.get("/priorities/export.xlsx?parent=E07000174")
+    assert exported.status_code == 200
+    path = tmp_path / "priorities.xlsx"
+    path.write_bytes(exported.content)
+    before = sorted(Priority.objects.values_list("pk", "text", "actions", "lead", "other_partners"))
+    report = importer_for(path, owner=orgs["mansfield"], parent=geo["mansfield"]).run(
+        path, commit=True
+    )
+    assert not report.errors, report.summary()
+    assert report.rows == len(before)
+    assert (report.created, report.updated) == (0, 0), report.summary()
+    after = sorted(Priority.objects.values_list("pk", "text", "actions", "lead", "other_partners"))
+    assert after == before
+
+
 def test_themes_left_out_of_the_file_are_suggested_and_await_confirmation(geo, orgs):
     TableImporter(owner=orgs["mansfield"], parent=geo["mansfield"]).run(SAMPLE_CSV, commit=True)
     priority = Priority.objects.filter(text__icontains="fly-tipping").first()

@@ -90,6 +90,93 @@ def test_a_viewer_cannot_edit_a_priority(plan, users):
     assert client_for().get(f"/priorities/{priority.pk}/edit/").status_code == 302  # sign in
 
 
+def _state() -> list:
+    """Everything a write could change: plans, priorities with their themes and aims."""
+    return [
+        list(
+            Plan.objects.order_by("pk").values_list("pk", "title", "summary", "status", "sharing")
+        ),
+        [
+            (p.pk, p.text, p.actions, p.lead, p.themes_confirmed_at, p.aims_overridden)
+            + (sorted(p.themes.values_list("slug", flat=True)),)
+            for p in Priority.objects.order_by("pk")
+        ],
+    ]
+
+
+# Every page that writes, with a request that an editor's would change something.
+def _web_writes(plan, priority, orgs, geo):
+    return [
+        ("get", "/priorities/plans/new/", {}),
+        (
+            "post",
+            "/priorities/plans/new/",
+            {
+                "owner": orgs["mansfield"].pk,
+                "area": geo["wards"]["Oak Tree"].code,
+                "period": "2025/26",
+                "sharing": "public",
+            },
+        ),
+        (
+            "post",
+            f"/priorities/plans/{plan.pk}/edit/",
+            {"title": "Changed", "status": "draft", "sharing": "public"},
+        ),
+        ("post", f"/priorities/plans/{plan.pk}/publish/", {}),
+        ("post", f"/priorities/plans/{plan.pk}/priorities/new/", {"text": "New", "action": "save"}),
+        ("post", f"/priorities/{priority.pk}/edit/", {"text": "Changed", "action": "save"}),
+        ("post", f"/priorities/{priority.pk}/delete/", {}),
+        ("get", "/priorities/import/", {}),
+    ]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "viewer", "other_editor", "police"])
+def test_no_page_writes_without_the_edit_permission(geo, orgs, users, who):
+    plan = make_plan(
+        geo["wards"]["Bancroft"],
+        orgs["mansfield"],
+        priorities=[("Tackle fly-tipping", None)],
+        status=PlanStatus.DRAFT,
+    )
+    priority = plan.priorities.get()
+    before = _state()
+    client = client_for(None if who == "anonymous" else users[who])
+    for method, url, data in _web_writes(plan, priority, orgs, geo):
+        response = getattr(client, method)(url, data)
+        if who == "anonymous":
+            assert response.status_code == 302 and "/login" in response["Location"], url
+        elif who == "other_editor" and method == "get":
+            # an editor elsewhere may open the add and import pages, for their own plans only
+            assert response.status_code == 200
+        elif who == "other_editor" and url.endswith("/plans/new/"):
+            assert response.status_code == 400  # Mansfield is not among the owners offered
+        else:
+            # a draft is not even found by other organisations
+            assert response.status_code in {403, 404}, (url, response.status_code)
+    # bulk confirmation only offers the priorities the user may change
+    client.post(
+        "/priorities/review/", {"priority": [priority.pk], f"themes-{priority.pk}": ["housing"]}
+    )
+    assert _state() == before
+
+
+def test_an_editor_may_make_every_web_write(geo, orgs, users):
+    plan = make_plan(
+        geo["wards"]["Bancroft"],
+        orgs["mansfield"],
+        priorities=[("Tackle fly-tipping", None)],
+        status=PlanStatus.DRAFT,
+    )
+    priority = plan.priorities.get()
+    editor = client_for(users["editor"])
+    for method, url, data in _web_writes(plan, priority, orgs, geo):
+        response = getattr(editor, method)(url, data)
+        assert response.status_code in {200, 302}, (url, response.status_code)
+    assert Plan.objects.filter(area=geo["wards"]["Oak Tree"]).exists()
+    assert not Priority.objects.filter(pk=priority.pk).exists()
+
+
 def test_the_edit_page_shows_each_suggestion_with_its_explanation(plan, users):
     priority = plan.priorities.get(text="Tackle fly-tipping")
     page = text(client_for(users["editor"]).get(f"/priorities/{priority.pk}/edit/"))
