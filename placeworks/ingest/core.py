@@ -7,6 +7,7 @@ import csv
 import gzip
 import hashlib
 import io
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +195,21 @@ class BaseImporter(abc.ABC):
         if raise_on_error and report.errors:
             raise ImportRejected(report)
         return report
+
+    def run_upload(
+        self, upload: Any, *, by: Any, commit: bool, default_suffix: str = ""
+    ) -> ImportReport:
+        """``run`` on a file uploaded through a web form (a Django ``UploadedFile``): the web
+        front door of the same importer the command line uses. The file is written to a private
+        temporary folder (keeping its extension, which tells the format) and removed after."""
+        name = Path(upload.name).name
+        suffix = Path(name).suffix.lower()[:6] or default_suffix
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            return self.run(path, by=by, commit=commit, display_name=name)
 
 
 class _DryRun(Exception):

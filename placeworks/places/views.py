@@ -5,8 +5,6 @@ the areas API (linked from the page)."""
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -356,19 +354,12 @@ def grouping_import(request: HttpRequest) -> HttpResponse:
     form = GroupingImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()[:6] or ".yaml"
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            report = GroupingImporter().run(
-                path,
-                by=request.user,
-                commit=form.cleaned_data["commit"],
-                display_name=Path(upload.name).name,
-            )
+        report = GroupingImporter().run_upload(
+            form.cleaned_data["file"],
+            by=request.user,
+            commit=form.cleaned_data["commit"],
+            default_suffix=".yaml",
+        )
         if report.committed:
             messages.success(request, report.summary().splitlines()[1])
     return render(

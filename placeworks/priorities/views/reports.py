@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -162,21 +159,10 @@ def import_plans(request: HttpRequest) -> HttpResponse:
         except ValueError as exc:
             form.add_error("file", str(exc))
         else:
-            suffix = Path(upload.name).suffix.lower()[:6]
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / f"upload{suffix}"
-                with path.open("wb") as handle:
-                    for chunk in upload.chunks():
-                        handle.write(chunk)
-                try:
-                    report = importer.run(
-                        path,
-                        by=request.user,
-                        commit=data["commit"],
-                        display_name=Path(upload.name).name,
-                    )
-                except PermissionDenied as exc:
-                    form.add_error(None, str(exc))
+            try:
+                report = importer.run_upload(upload, by=request.user, commit=data["commit"])
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
             if report is not None and report.committed:
                 messages.success(request, report.summary().splitlines()[1])
     return render(
