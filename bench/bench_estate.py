@@ -8,8 +8,11 @@ Two measurements at each size:
 - ``core``: the vectorised finder (k-d tree neighbours, star scoring, greedy choice, assignment)
   on arrays, as ``placeworks.estate.clusters.find_clusters`` runs it;
 - ``full``: ``placeworks.estate.opportunities.find_opportunities`` end to end against a
-  throw-away SQLite database — the visibility-filtered query, reprojection to EPSG:27700, the
-  LSOA need lookup, the core, and the top 50 opportunities built with their explanations.
+  throw-away SQLite database, as a signed-in member of one partner (assets 60% public, 30%
+  partners, 10% organisation-only, so the visibility filter has all three cases) — the
+  visibility-filtered query, reprojection to EPSG:27700, the LSOA need lookup against a real need
+  index over 33,600 synthetic LSOAs (computed cold: the evidence app's cache is emptied before
+  each run), the core, and the top 50 opportunities built with their explanations.
 
 Goal: 300,000 assets in under 30 s. Run: ``.venv/bin/python bench/bench_estate.py`` (add
 ``--core-only`` to skip the database runs).
@@ -122,13 +125,53 @@ INSERT_ASSET = (
     "postcode, boundary_geojson, tenure, condition, capacity_unit, services_delivered, "
     "accessibility_notes, disposal_plan, commercial_notes, data_source, visibility, is_sample, "
     "created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', 'generic', '', "
-    "'', '', '', '', '', '', '', '', '', '', '', 'public', 0, CURRENT_TIMESTAMP, "
+    "'', '', '', '', '', '', '', '', '', '', '', %s, 0, CURRENT_TIMESTAMP, "
     "CURRENT_TIMESTAMP)"
 )
+INSERT_LINK = "INSERT INTO estate_assetarea (asset_id, area_id, area_type) VALUES (%s, %s, 'lsoa')"
+# A grid of square "LSOAs" over England's bounding box, about as many as England has (33,755).
+LSOA_CELL_M = 3_100.0
 
 
-def load_assets(n: int) -> None:
-    """Replace the assets with ``n`` synthetic ones (raw SQL: this is set-up, not measured)."""
+def lsoa_grid() -> tuple[int, int]:
+    (x0, y0), (x1, y1) = ENGLAND
+    return math.ceil((x1 - x0) / LSOA_CELL_M), math.ceil((y1 - y0) / LSOA_CELL_M)
+
+
+def load_need_index() -> list[int]:
+    """Synthetic LSOAs (one per grid cell, no boundaries) with a real overall need index over
+    them, written through the evidence app's services; returns the area ids by cell."""
+    from placeworks.places.models import Area
+    from tests.estate.need_data import load_need
+
+    columns, rows = lsoa_grid()
+    Area.objects.bulk_create(
+        (
+            Area(type="lsoa", code=f"E01{900_000 + i:06d}", name=f"Cell {i}", vintage="2021")
+            for i in range(columns * rows)
+        ),
+        batch_size=5000,
+    )
+    areas = list(Area.objects.filter(type="lsoa").order_by("code"))
+    values = np.random.default_rng(11).random(len(areas))
+    load_need(dict(zip(areas, values.tolist(), strict=True)))
+    return [a.pk for a in areas]
+
+
+def signed_in_member() -> object:
+    from django.contrib.auth import get_user_model
+
+    from placeworks.partners.models import Membership, Organisation
+
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    organisation = Organisation.objects.order_by("pk").first()
+    Membership.objects.get_or_create(user=user, organisation=organisation)
+    return user
+
+
+def load_assets(n: int, lsoa_ids: list[int]) -> None:
+    """Replace the assets with ``n`` synthetic ones, each linked to the LSOA of its grid cell
+    (raw SQL: this is set-up, not measured)."""
     from django.db import connection, transaction
     from pyproj import Transformer
 
@@ -139,7 +182,16 @@ def load_assets(n: int) -> None:
     lon, lat = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True).transform(
         data["x"], data["y"]
     )
+    rng = np.random.default_rng(n)
+    visibility = rng.choice(["public", "partners", "organisation"], n, p=[0.6, 0.3, 0.1])
+    (x0, y0), _ = ENGLAND
+    columns, grid_rows = lsoa_grid()
+    column = np.clip(((data["x"] - x0) // LSOA_CELL_M).astype(int), 0, columns - 1)
+    row = np.clip(((data["y"] - y0) // LSOA_CELL_M).astype(int), 0, grid_rows - 1)
+    cell = row * columns + column
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM estate_assetarea")
         Asset.objects.all().delete()
         if not Organisation.objects.exists():
             Organisation.objects.bulk_create(
@@ -162,27 +214,42 @@ def load_assets(n: int) -> None:
                 float(data["floor"][i]),
                 round(float(data["running_cost"][i]), 2),
                 float(data["utilisation"][i]),
+                str(visibility[i]),
             )
             for i in range(n)
         ]
         with connection.cursor() as cursor:
             cursor.executemany(INSERT_ASSET, rows)
+        ids = list(Asset.objects.order_by("pk").values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            cursor.executemany(INSERT_LINK, [(ids[i], lsoa_ids[int(cell[i])]) for i in range(n)])
 
 
 def full(sizes: list[int]) -> list[tuple[int, float]]:
-    from django.contrib.auth.models import AnonymousUser
-
     from placeworks.estate.opportunities import find_opportunities
+    from placeworks.evidence import need as evidence_need
 
-    print("\nfull: find_opportunities() end to end on SQLite (anonymous user, public assets)")
-    print(f"{'assets':>9} {'seconds':>8} {'peak MB':>8} {'found':>9}")
+    started = time.perf_counter()
+    lsoa_ids = load_need_index()
+    print(
+        f"\nfull: find_opportunities() end to end on SQLite, signed-in partner member, need "
+        f"index over {len(lsoa_ids):,} LSOAs (set-up {time.perf_counter() - started:.0f} s)"
+    )
+    print(f"{'assets':>9} {'seconds':>8} {'peak MB':>8} {'found':>9} {'need used':>10}")
     timings = []
     for n in sizes:
-        load_assets(n)
-        finding, seconds, peak = measure(
-            lambda: find_opportunities(AnonymousUser(), distance=800, min_need=0.5, limit=50)
+        load_assets(n, lsoa_ids)
+        user = signed_in_member()
+
+        def run(user=user):  # type: ignore[no-untyped-def]
+            evidence_need._CACHE.clear()  # the need index computed cold, as after a data load
+            return find_opportunities(user, distance=800, min_need=0.5, limit=50)
+
+        finding, seconds, peak = measure(run)
+        print(
+            f"{n:>9,} {seconds:>8.2f} {peak:>8.0f} {finding.total:>9,} "
+            f"{'yes' if finding.need_used else 'no':>10}"
         )
-        print(f"{n:>9,} {seconds:>8.2f} {peak:>8.0f} {finding.total:>9,}")
         timings.append((n, seconds))
     return timings
 

@@ -358,6 +358,11 @@ def get_opportunity(user: Any, key: str) -> Opportunity | None:
 
     For the pipeline's "make a draft project" action. None when the anchor is not visible to the
     user or the cluster no longer qualifies.
+
+    A place's search reads only the assets within walking distance of its bounding box, and a
+    chain of neighbouring clusters reaching in from outside can make it choose other anchors near
+    its edge than the search over every place does. So the anchor's PLACE area is searched first,
+    then its district, then everywhere (the slowest), and the first that has the key answers.
     """
     parts = key.split("-")
     if len(parts) != 3 or not all(part.isdigit() for part in parts):
@@ -366,14 +371,22 @@ def get_opportunity(user: Any, key: str) -> Opportunity | None:
     anchor = visible(user, Asset.objects.filter(pk=anchor_id)).first()
     if anchor is None:
         return None
-    place_link = (
-        AssetArea.objects.filter(asset=anchor, area_type="place").select_related("area").first()
-    )
-    finding = find_opportunities(
-        user,
-        place=place_link.area if place_link else None,
-        distance=distance,
-        min_need=need_percent / 100,
-        limit=None,
-    )
-    return next((o for o in finding.opportunities if o.key == key), None)
+    links = {
+        link.area_type: link.area
+        for link in AssetArea.objects.filter(
+            asset=anchor, area_type__in=["place", "lad"]
+        ).select_related("area")
+    }
+    searched: set[int | None] = set()
+    for place in (links.get("place"), links.get("lad"), None):
+        key_of_place = place.pk if place is not None else None
+        if key_of_place in searched:
+            continue
+        searched.add(key_of_place)
+        finding = find_opportunities(
+            user, place=place, distance=distance, min_need=need_percent / 100, limit=None
+        )
+        found = next((o for o in finding.opportunities if o.key == key), None)
+        if found is not None:
+            return found
+    return None

@@ -93,3 +93,34 @@ def test_anonymous_visitors_see_only_public_assets_on_the_map(page):
     expect(page.locator("#estate-map")).to_have_attribute("data-ready", "true")
     expect(page.locator("#estate-map path.pw-marker")).to_have_count(1)
     expect(page.locator("#map-table")).not_to_contain_text("Police Station")
+
+
+def test_map_layers_by_kind_and_owner_over_the_need_choropleth(page, sign_in):
+    """The map of a PLACE area draws its LSOAs coloured by need (the evidence app's real need
+    index) under the assets, and the Kinds and Owners layer controls hide and show markers."""
+    from placeworks.places.models import Area
+    from placeworks.places.store import build_shapes
+    from tests.estate.need_data import load_need
+
+    build_place()
+    lsoa = Area.objects.get(code="E01000001")
+    build_shapes([lsoa.pk])  # the places API serves boundaries from their simplified shapes
+    load_need({lsoa: 5.0})
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    sign_in(admin)
+    page.goto("/assets/map/?place=PLACE01")
+    expect(page.locator("#estate-map")).to_have_attribute("data-ready", "true")
+    # The LSOA is filled with the colour of need decile 1 (the highest need), not left blank.
+    area = page.locator("#estate-map path.leaflet-interactive:not(.pw-marker)").first
+    expect(area).to_have_attribute("fill-opacity", "0.55")
+    expect(page.locator("#estate-map path.pw-marker")).to_have_count(3)
+
+    kinds = page.locator(".pw-layers--kinds")
+    kinds.hover()
+    kinds.get_by_label("Police station (1)").uncheck()
+    expect(page.locator("#estate-map path.pw-marker")).to_have_count(2)
+    owners = page.locator(".pw-layers--owners")
+    owners.hover()
+    owners.get_by_label("Mansfield District Council (2)").uncheck()
+    expect(page.locator("#estate-map path.pw-marker")).to_have_count(0)
+    expect(page.locator("#map-status")).to_have_text("0 of 3 assets shown on the map.")

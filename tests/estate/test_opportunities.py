@@ -216,3 +216,54 @@ def test_disposed_and_unplaced_assets_are_not_considered(areas):
     AssetFactory(owner=b, postcode="NG1 1AA", visibility="public")
     found = find_opportunities(UserFactory(is_superuser=True))
     assert found.total == 0 and found.assets_considered == 1
+
+
+@pytest.mark.django_db
+def test_an_opportunity_found_across_places_is_found_again_by_its_key():
+    """A place's search reads only the assets within the walking distance of its bounding box,
+    so a chain of stars reaching in from outside can choose differently there. An opportunity
+    shown for all places must still be found from its key (the draft-project action).
+
+    On a line (metres east of T3): Y −150, T3 0, T2 700, Z 950, T1 1400, X 2100; the place is
+    T3 ± 200 m. Everywhere: T1's star (with X's large running cost) is taken first and claims T2,
+    so T3 anchors its own cluster with Y. Within the place's reach T1 and X are not read, T2's
+    star (with Z) beats T3's and claims T3, so T3 anchors nothing there."""
+    from placeworks.geo.crs import bng_to_wgs84
+
+    from .conftest import _area
+
+    east0, north0 = 455_000.0, 361_000.0
+
+    def at(east, north=0.0):
+        lon, lat = bng_to_wgs84([east0 + east], [north0 + north])
+        return float(lon[0]), float(lat[0])
+
+    (west, south), (east, north) = at(-200, -200), at(200, 200)
+    place = _area("place", "PLACE99", "Tight place", (west, south, east, north), "2024")
+    spots = {"Y": -150, "T3": 0, "T2": 700, "Z": 950, "T1": 1400, "X": 2100}
+    running = {"X": 1_000_000, "Z": 50_000}
+    assets = {}
+    for name, east in spots.items():
+        lon, lat = at(east)
+        trigger = name.startswith("T")
+        assets[name] = AssetFactory(
+            owner=OrganisationFactory(name=f"Owner of {name}"),
+            name=name,
+            visibility="public",
+            lon=lon,
+            lat=lat,
+            status="surplus" if trigger else "operational",
+            floor_area_m2=1000 if trigger else None,
+            annual_running_cost=running.get(name, 1000),
+        )
+    assert assets["T3"].area_links.get(area_type="place").area == place
+    admin = UserFactory(is_superuser=True)
+
+    everywhere = find_opportunities(admin, min_need=0)
+    anchors = {o.anchor.name: o for o in everywhere.opportunities}
+    assert set(anchors) == {"T1", "T3"}
+    key = anchors["T3"].key
+    assert find_opportunities(admin, place=place, min_need=0).total == 0  # the edge effect
+    again = get_opportunity(admin, key)
+    assert again is not None and again.anchor.name == "T3"
+    assert {a.name for a in again.assets} >= {"T3", "Y"}

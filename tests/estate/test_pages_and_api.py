@@ -300,3 +300,53 @@ def test_actions_other_apps_contribute_appear_on_each_opportunity(client, estate
     page = html(client.get("/assets/opportunities/?place=PLACE01"))
     assert 'action="/assets/"' in page and "Create a draft project" in page
     assert re.search(r'name="opportunity" value="\d+-800-0"', page)
+
+
+OPPORTUNITY_FORM = re.compile(
+    r'<form method="post" action="(?P<url>[^"]+)"[^>]*>(?:(?!</form>).)*?'
+    r'name="opportunity" value="(?P<key>[^"]+)"(?:(?!</form>).)*?'
+    r"<button[^>]*>(?P<label>[^<]+)</button>",
+    re.S,
+)
+
+
+def test_an_opportunity_becomes_a_draft_pipeline_project_in_one_action(client, estate):
+    """End to end, nothing stood in: the finder page shows the pipeline's real
+    OPPORTUNITY_ACTIONS button; posting its form makes a draft project with the cluster's assets,
+    owners and places, and someone who cannot see the cluster gets nothing from its key."""
+    from placeworks.pipeline.models import Project
+
+    police_editor = estate["users"]["police_editor"]
+    client.force_login(police_editor)
+    page = html(client.get("/assets/opportunities/?place=PLACE01"))
+    form = OPPORTUNITY_FORM.search(page)
+    assert form is not None, "no action button on the opportunity"
+    assert form["label"].strip() == "Make a draft project"
+    assert form["url"] == "/pipeline/from-opportunity/"
+    # Both triggers' stars hold the same three assets: the tie goes to the first (the library).
+    anchor = estate["assets"]["library"]
+    assert form["key"] == f"{anchor.pk}-800-0"
+
+    response = client.post(form["url"], {"opportunity": form["key"]})
+    project = Project.objects.get(source_opportunity=form["key"])
+    assert response.status_code == 302 and response["Location"] == f"/pipeline/{project.pk}/edit/"
+    assert project.lead == estate["police"] and project.stage == "idea"
+    assert [p.organisation for p in project.partners.all()] == [estate["council"]]
+    assert {a.code for a in project.places.all()} >= {"PLACE01", "E07000174", "E05000001"}
+    assert {(link.asset.name, link.role) for link in project.asset_links.all()} == {
+        ("Secret Police Station", "vacated"),
+        ("Central Library", "vacated"),
+        ("Civic Centre", "reused"),
+    }
+    # The station is visible only to the police, so the draft is too; its disposal plan is
+    # not copied into the project.
+    assert project.visibility == "organisation"
+    assert (
+        "PLAN-STATION" not in project.summary and "3 assets of 2 organisations" in project.summary
+    )
+
+    # The council cannot see the station: for them that cluster does not exist.
+    client.force_login(estate["users"]["council_editor"])
+    refused = client.post(form["url"], {"opportunity": form["key"]})
+    assert refused.status_code == 302 and refused["Location"] == "/assets/opportunities/"
+    assert Project.objects.count() == 1

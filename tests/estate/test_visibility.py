@@ -96,3 +96,20 @@ def test_geojson_and_csv_carry_sensitive_columns_only_for_the_owner(client, esta
     rows = list(csv.DictReader(io.StringIO(client.get("/api/assets?format=csv").content.decode())))
     plans = {r["name"]: r["disposal_plan"] for r in rows}
     assert plans["Central Library"] == "" and OFFICE_PLAN in plans["Civic Centre"]
+
+
+def test_search_never_finds_an_asset_by_its_sensitive_fields(client, estate):
+    """The register's and the API's text search look at name, address, postcode and reference,
+    never at the disposal plan or commercial notes: otherwise a search would tell a partner that
+    a plan mentions a word even though the plan itself is hidden."""
+    for user in (estate["users"]["outsider"], estate["users"]["council_viewer"]):
+        client.force_login(user)
+        for words in ("PLAN-STATION-4242", "PLAN-OFFICE-7731", "bidders", "developer"):
+            page = client.get(f"/assets/?q={words}").content.decode()
+            assert "Civic Centre" not in page and "Secret Police Station" not in page, words
+            assert client.get(f"/api/assets?q={words}").json()["count"] == 0, words
+        # Searching by name still works, and shows nothing sensitive of another owner.
+        body = client.get("/api/assets?q=Civic").json()
+        assert [r["name"] for r in body["results"]] == ["Civic Centre"]
+        if user == estate["users"]["outsider"]:
+            assert body["results"][0]["disposal_plan"] is None
