@@ -190,6 +190,25 @@ def test_compare_up_to_ten_places(client, data):  # type: ignore[no-untyped-def]
     assert too_many.status_code == 400 and "Choose up to 10 places" in too_many.content.decode()
 
 
+def test_compare_shows_ten_places_side_by_side_and_refuses_an_eleventh(client, data):  # type: ignore[no-untyped-def]
+    from placeworks.places.models import Area
+
+    areas = list(Area.objects.filter(type__in=["place", "lad", "county", "region"]))
+    areas += list(Area.objects.filter(type="ward").order_by("code")[: 10 - len(areas)])
+    assert len(areas) == 10
+    query = "&".join(f"areas={a.code}" for a in areas)
+    response = client.get(f"/evidence/compare/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    table = html[html.index('id="comparison"') :]
+    heads = re.findall(
+        r'<th scope="col"[^>]*><a class="govuk-link" href="[^"]+">([^<]+)</a>', table
+    )
+    assert sorted(heads) == sorted(a.name for a in areas)
+    eleven = client.get(f"/evidence/compare/?{query}&areas=E92000001")
+    assert eleven.status_code == 400 and "you chose 11" in eleven.content.decode()
+
+
 def test_inequality_page(client, data):  # type: ignore[no-untyped-def]
     response = client.get(f"/evidence/inequality/?area={PLACE}&indicator=iod-income-score")
     html = response.content.decode()

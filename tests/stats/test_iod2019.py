@@ -113,3 +113,30 @@ def test_61_percent_of_districts_contain_at_least_one_of_the_most_deprived_lsoas
     summaries, _, _ = iod2019
     share = np.mean([s.proportion_most_deprived_10pct > 0 for s in summaries.values()])
     assert round(100 * share) == 61
+
+
+def test_published_average_scores_and_their_ranking_are_reproduced(iod2019):
+    # MHCLG, IoD2019 File 10 (Local Authority District Summaries, lower-tier), sheet IMD:
+    # "IMD - Average score" (published to 3 decimal places) and "IMD - Rank of average score".
+    # The seven most deprived districts by rank of average score and the two least deprived.
+    summaries, names, _ = iod2019
+    by_score = _leaders(summaries, "average_score", most_deprived_first=True)
+    assert [names[code] for code in by_score[:7]] == [
+        "Blackpool",
+        "Knowsley",
+        "Liverpool",
+        "Kingston upon Hull, City of",
+        "Middlesbrough",
+        "Manchester",
+        "Birmingham",
+    ]
+    assert [names[code] for code in by_score[-2:]] == ["Wokingham", "Hart"]  # ranks 316, 317
+    published = {
+        "E06000009": 45.039,  # Blackpool
+        "E08000011": 43.006,  # Knowsley
+        "E08000012": 42.412,  # Liverpool
+        "E06000002": 40.460,  # Middlesbrough
+    }
+    for code, value in published.items():
+        average_score = summaries[code].average_score
+        assert average_score is not None and round(average_score, 3) == value, names[code]
