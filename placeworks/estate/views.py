@@ -3,9 +3,7 @@ adding, changing and importing assets, community services."""
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -309,22 +307,12 @@ def import_file(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         importer_class, _ = FORMATS[form.cleaned_data["format"]]
         importer = importer_class(owner=form.cleaned_data["owner"])  # type: ignore[call-arg]
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()[:6]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            try:
-                report = importer.run(
-                    path,
-                    by=request.user,
-                    commit=form.cleaned_data["commit"],
-                    display_name=Path(upload.name).name,
-                )
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
+        try:
+            report = importer.run_upload(
+                form.cleaned_data["file"], by=request.user, commit=form.cleaned_data["commit"]
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         if report is not None and report.committed:
             messages.success(request, report.summary().splitlines()[1])
     return render(

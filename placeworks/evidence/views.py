@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -416,22 +414,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         importer = TidyImporter(organisation=form.cleaned_data["organisation"])
-        upload_file = form.cleaned_data["file"]
-        suffix = Path(upload_file.name).suffix.lower()[:6]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
-            with path.open("wb") as handle:
-                for chunk in upload_file.chunks():
-                    handle.write(chunk)
-            try:
-                report = importer.run(
-                    path,
-                    by=request.user,
-                    commit=form.cleaned_data["commit"],
-                    display_name=Path(upload_file.name).name,
-                )
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
+        try:
+            report = importer.run_upload(
+                form.cleaned_data["file"], by=request.user, commit=form.cleaned_data["commit"]
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         if report is not None and report.committed:
             messages.success(request, report.summary().splitlines()[1])
     return render(
