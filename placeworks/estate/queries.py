@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from placeworks.exports import safe_cell
+from placeworks.params import values
 from placeworks.partners.models import Organisation
 from placeworks.partners.permissions import visible
 from placeworks.places.models import Area
@@ -36,15 +37,6 @@ class AssetFilters:
         return not (self.owner or self.kinds or self.statuses or self.area or self.q)
 
 
-def _values(params: Mapping[str, Any], name: str) -> list[str]:
-    getlist = getattr(params, "getlist", None)
-    raw = getlist(name) if getlist else params.get(name)
-    if raw is None:
-        return []
-    items = raw if isinstance(raw, list | tuple) else [raw]
-    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
-
-
 def find_area(code: str) -> Area | None:
     """The located-type area with this code (latest vintage), e.g. a PLACE, LAD or ward code."""
     areas = list(Area.objects.filter(code=code, type__in=LOCATED_TYPES, is_active=True))
@@ -57,21 +49,21 @@ def parse_filters(params: Mapping[str, Any]) -> AssetFilters:
     """Filters from a query string: owner (slug or id), kind, status (repeatable or comma
     separated), place (an area code), q (name, address, postcode), located (yes/no)."""
     filters = AssetFilters()
-    owner = (_values(params, "owner") or [""])[0]
+    owner = (values(params, "owner") or [""])[0]
     if owner:
         query = Q(slug=owner) | (Q(pk=int(owner)) if owner.isdigit() else Q())
         filters.owner = Organisation.objects.filter(query).first()
         if filters.owner is None:
             filters.errors["owner"] = f"No organisation ‘{owner}’."
-    filters.kinds = _values(params, "kind")
+    filters.kinds = values(params, "kind")
     unknown = [k for k in filters.kinds if k not in Kind.values]
     if unknown:
         filters.errors["kind"] = f"Unknown kind: {', '.join(unknown)}."
-    filters.statuses = _values(params, "status")
+    filters.statuses = values(params, "status")
     unknown = [s for s in filters.statuses if s not in Status.values]
     if unknown:
         filters.errors["status"] = f"Unknown status: {', '.join(unknown)}."
-    place = (_values(params, "place") or [""])[0]
+    place = (values(params, "place") or [""])[0]
     if place:
         filters.area = find_area(place)
         if filters.area is None:

@@ -9,7 +9,6 @@ only, so a confidential project never shows up in anyone else's figures.
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,8 +21,10 @@ from django.db.models import Q, QuerySet
 
 from placeworks.audit.models import AuditEvent
 from placeworks.estate.models import Asset
+from placeworks.params import values
 from placeworks.partners.models import Organisation
 from placeworks.partners.permissions import visible
+from placeworks.places import queries as places_queries
 from placeworks.places.models import Area
 from placeworks.themes.models import Theme
 
@@ -113,59 +114,37 @@ class ProjectFilters:
         return "; ".join(parts) or "all projects"
 
 
-def _values(params: Mapping[str, Any], name: str) -> list[str]:
-    getlist = getattr(params, "getlist", None)
-    raw = getlist(name) if getlist else params.get(name)
-    if raw is None:
-        return []
-    items = raw if isinstance(raw, list | tuple) else [raw]
-    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
-
-
 def find_area(code: str) -> Area | None:
-    """The active area with this code (a PLACE area first, then district, ward, others)."""
-    try:
-        places_queries = importlib.import_module("placeworks.places.queries")
-    except ImportError:
-        places_queries = None
-    finder = getattr(places_queries, "find_area", None)
-    if finder is not None:
-        found = finder(code)
-        if isinstance(found, Area):
-            return found
-    areas = list(Area.objects.filter(code=code, is_active=True))
-    if not areas:
-        return None
-    preference = {"place": 0, "lad": 1, "ward": 2}
-    return min(areas, key=lambda a: (preference.get(a.type, 3), "" if not a.vintage else a.vintage))
+    """The active area with this code (the places app's rule: current vintage first)."""
+    return places_queries.find_area(code)
 
 
 def parse_filters(params: Mapping[str, Any]) -> ProjectFilters:
     """Filters from a query string: place (area code), theme (slug), stage (repeatable or
     comma-separated), organisation (slug or id; lead or partner), type, rag, q (text)."""
     filters = ProjectFilters()
-    place = (_values(params, "place") or [""])[0]
+    place = (values(params, "place") or [""])[0]
     if place:
         filters.place = find_area(place)
         if filters.place is None:
             filters.errors["place"] = f"No area with code ‘{place}’."
-    theme = (_values(params, "theme") or [""])[0]
+    theme = (values(params, "theme") or [""])[0]
     if theme:
         filters.theme = Theme.objects.filter(slug=theme).first()
         if filters.theme is None:
             filters.errors["theme"] = f"No theme ‘{theme}’."
-    filters.stages = _values(params, "stage")
+    filters.stages = values(params, "stage")
     unknown = [s for s in filters.stages if s not in Stage.values]
     if unknown:
         filters.errors["stage"] = f"Unknown stage: {', '.join(unknown)}."
         filters.stages = [s for s in filters.stages if s in Stage.values]
-    organisation = (_values(params, "organisation") or [""])[0]
+    organisation = (values(params, "organisation") or [""])[0]
     if organisation:
         query = Q(slug=organisation) | (Q(pk=int(organisation)) if organisation.isdigit() else Q())
         filters.organisation = Organisation.objects.filter(query).first()
         if filters.organisation is None:
             filters.errors["organisation"] = f"No organisation ‘{organisation}’."
-    filters.project_types = [t for t in _values(params, "type") if t in ProjectType.values]
+    filters.project_types = [t for t in values(params, "type") if t in ProjectType.values]
     rag = str(params.get("rag") or "").strip()
     if rag in Rag.values:
         filters.rag = rag
@@ -257,7 +236,7 @@ class FactGatherer:
             self._aims = sources.aim_themes()
         return self._aims
 
-    def need_values(self, project: Project) -> list[scoring.NeedValue]:
+    def needvalues(self, project: Project) -> list[scoring.NeedValue]:
         values = []
         themes = list(project.themes.all())
         for area in project.places.all():
@@ -303,7 +282,7 @@ class FactGatherer:
             title=project.title,
             stage=project.stage,
             themes=tuple(t.name for t in themes),
-            need=tuple(self.need_values(project)),
+            need=tuple(self.needvalues(project)),
             need_available=self.need.available,
             places=tuple(a.name for a in places),
             priority_themes=tuple(in_plans),

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from placeworks.params import values
 from placeworks.partners.models import Organisation
 from placeworks.partners.permissions import is_platform_admin, memberships, visible
 from placeworks.places.models import Area, AreaType
@@ -92,58 +93,51 @@ class Selection:
         return text[0].upper() + text[1:]
 
 
-def _values(params: Mapping[str, Any], name: str) -> list[str]:
-    getlist = getattr(params, "getlist", None)
-    raw = getlist(name) if getlist is not None else params.get(name)
-    items = raw if isinstance(raw, list | tuple) else ([] if raw is None else [raw])
-    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
-
-
 def parse_selection(params: Mapping[str, Any]) -> Selection:
     """A selection from ``plans`` (ids), ``parent`` (area code of a district or PLACE area),
     ``period`` (2025/26), ``type`` (ward, neighbourhood, place, lad), ``owner`` (slug),
     ``status``, ``strategy`` (id) and ``need_decile`` (1–10)."""
     selection = Selection()
-    ids = _values(params, "plans")
+    ids = values(params, "plans")
     if ids:
         try:
             selection.plan_ids = sorted({int(i) for i in ids})
         except ValueError:
             selection.errors["plans"] = "plans must be plan ids separated by commas."
-    parent = (_values(params, "parent") or [""])[0]
+    parent = (values(params, "parent") or [""])[0]
     if parent:
         selection.parent = find_area(parent)
         if selection.parent is None:
             selection.errors["parent"] = f"No area has the code ‘{parent}’."
-    period = (_values(params, "period") or [""])[0]
+    period = (values(params, "period") or [""])[0]
     if period:
         selection.period = normalise_period(period)
         if selection.period is None:
             selection.errors["period"] = f"‘{period}’ is not a financial year like 2025/26."
-    for area_type in _values(params, "type"):
+    for area_type in values(params, "type"):
         if area_type not in PLAN_AREA_TYPES:
             names = ", ".join(PLAN_AREA_TYPES)
             selection.errors["type"] = f"type must be one of {names}."
         elif area_type not in selection.types:
             selection.types.append(area_type)
-    owner = (_values(params, "owner") or [""])[0]
+    owner = (values(params, "owner") or [""])[0]
     if owner:
         selection.owner = Organisation.objects.filter(slug=owner).first()
         if selection.owner is None:
             selection.errors["owner"] = f"No organisation has the slug ‘{owner}’."
-    status = (_values(params, "status") or [""])[0]
+    status = (values(params, "status") or [""])[0]
     if status:
         if status not in PlanStatus.values:
             selection.errors["status"] = "status must be draft or published."
         else:
             selection.status = status
-    strategy = (_values(params, "strategy") or [""])[0]
+    strategy = (values(params, "strategy") or [""])[0]
     if strategy:
         found = Strategy.objects.filter(pk=int(strategy)).first() if strategy.isdigit() else None
         if found is None:
             selection.errors["strategy"] = f"No strategy has the id ‘{strategy}’."
         selection.strategy = found
-    decile = (_values(params, "need_decile") or [""])[0]
+    decile = (values(params, "need_decile") or [""])[0]
     if decile:
         if decile.isdigit() and 1 <= int(decile) <= 10:
             selection.need_decile = int(decile)
