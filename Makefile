@@ -46,7 +46,7 @@ var/.migrated: install $(wildcard placeworks/*/migrations/*.py)
 	@touch $@
 
 demo: var/.migrated
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --url http://$(HOST):$(PORT)/
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 

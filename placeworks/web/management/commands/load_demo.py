@@ -27,6 +27,13 @@ def demo_password() -> str:
 class Command(BaseCommand):
     help = "Load the North Midlands demo data (idempotent) and create the demo administrator."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="Where the demo will be served, for the sign-in link printed at the end.",
+        )
+
     def handle(self, *args, **options):
         password = demo_password()
         User = get_user_model()
@@ -43,7 +50,7 @@ class Command(BaseCommand):
             loader(self.stdout, password=password)
         self.stdout.write(
             self.style.SUCCESS(
-                "\nDemo ready. Sign in at http://127.0.0.1:8000/accounts/login/\n"
+                f"\nDemo ready. Sign in at {options['url'].rstrip('/')}/accounts/login/\n"
                 f"  administrator: username 'admin', password '{password}'\n"
                 "  other demo users (same password): "
                 + ", ".join(u.username for u in User.objects.filter(is_superuser=False)[:10])
