@@ -3,11 +3,17 @@ the ranked list of opportunities with their reasons."""
 
 from __future__ import annotations
 
+import json
+
 from playwright.sync_api import expect
 
+from placeworks.estate.models import Asset
 from tests.estate.conftest import IN_EAST, IN_WEST, _area
 from tests.estate.factories import AssetFactory
 from tests.factories import OrganisationFactory, UserFactory
+
+# The colour of need decile 1 (.pw-need--1 in web/maps.css), as the browser reports it.
+NEED_DECILE_1 = "rgb(103, 0, 13)"
 
 
 def build_place():
@@ -113,6 +119,7 @@ def test_map_layers_by_kind_and_owner_over_the_need_choropleth(page, sign_in):
     # The LSOA is filled with the colour of need decile 1 (the highest need), not left blank.
     area = page.locator("#estate-map path.leaflet-interactive:not(.pw-marker)").first
     expect(area).to_have_attribute("fill-opacity", "0.55")
+    expect(area).to_have_attribute("fill", NEED_DECILE_1)
     expect(page.locator("#estate-map path.pw-marker")).to_have_count(3)
 
     kinds = page.locator(".pw-layers--kinds")
@@ -124,3 +131,25 @@ def test_map_layers_by_kind_and_owner_over_the_need_choropleth(page, sign_in):
     owners.get_by_label("Mansfield District Council (2)").uncheck()
     expect(page.locator("#estate-map path.pw-marker")).to_have_count(0)
     expect(page.locator("#map-status")).to_have_text("0 of 3 assets shown on the map.")
+
+
+def test_asset_page_shows_its_site_on_a_small_map(page, sign_in):
+    """The asset page's map (web/maps.js with the estate's site script) marks the asset and
+    draws its recorded site boundary."""
+    build_place()
+    library = Asset.objects.get(name="Central Library")
+    lon, lat = float(library.lon), float(library.lat)
+    ring = [
+        [lon - 0.001, lat - 0.001],
+        [lon + 0.001, lat - 0.001],
+        [lon + 0.001, lat + 0.001],
+        [lon - 0.001, lat + 0.001],
+        [lon - 0.001, lat - 0.001],
+    ]
+    library.boundary_geojson = json.dumps({"type": "Polygon", "coordinates": [ring]})
+    library.save()
+    sign_in(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    page.goto(f"/assets/{library.pk}/")
+    expect(page.locator("#estate-map")).to_have_attribute("data-ready", "true")
+    # The point and the site boundary.
+    expect(page.locator("#estate-map path.leaflet-interactive")).to_have_count(2)

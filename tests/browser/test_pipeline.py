@@ -107,3 +107,25 @@ def test_the_map_shows_the_projects_of_a_place(page, sign_in):
     expect(page.locator("#pipeline-map path.pw-marker")).to_have_count(3)
     expect(page.locator("#map-status")).to_have_text("3 of 3 projects shown on the map.")
     expect(page.locator("#map-table")).to_contain_text("Ashfield Community Homes")
+
+
+def test_the_map_shades_the_neighbourhoods_of_the_place_by_need(page, sign_in):
+    """With a need index loaded, the pipeline map draws the place's LSOAs under the projects,
+    filled with the need-decile colours the estate map uses (web/maps.js and web/maps.css)."""
+    from placeworks.places.models import Area, AreaLink
+    from placeworks.places.store import build_shapes
+    from tests.estate.conftest import _area
+    from tests.estate.need_data import load_need
+
+    data = build_partnership()
+    lsoa = _area("lsoa", "E01000001", "Mansfield 001A", (-1.25, 53.12, -1.15, 53.16), "2021")
+    AreaLink.objects.create(ancestor=Area.objects.get(code="PLACE01"), descendant=lsoa, depth=1)
+    build_shapes([lsoa.pk])
+    load_need({lsoa: 5.0})
+    sign_in(data["users"]["manager"])
+    page.goto("/pipeline/map/?place=PLACE01")
+    expect(page.locator("#pipeline-map")).to_have_attribute("data-ready", "true")
+    area = page.locator("#pipeline-map path.leaflet-interactive:not(.pw-marker)").first
+    expect(area).to_have_attribute("fill", "rgb(103, 0, 13)")  # need decile 1
+    expect(area).to_have_attribute("fill-opacity", "0.5")
+    expect(page.locator("#pipeline-map path.pw-marker")).to_have_count(3)

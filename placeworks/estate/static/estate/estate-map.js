@@ -1,69 +1,21 @@
 // The estate map: assets by kind and owner (or ranked opportunities) over the need of the
 // place's neighbourhoods. An external file so the Content Security Policy needs no inline
-// script; colours come from the CSS classes the legend uses. The page's table lists the same
-// assets for anyone who cannot use the map.
+// script; the map, the need layer and the colours (read from the CSS classes the legends use)
+// come from web/maps.js. The page's table lists the same assets for anyone who cannot use it.
 (function () {
   "use strict";
   var el = document.getElementById("estate-map");
-  if (!el || typeof L === "undefined") {
+  var maps = window.Placeworks && window.Placeworks.maps;
+  if (!el || !maps) {
     return;
   }
-  var statusLine = document.getElementById("map-status");
-  function say(text) {
-    if (statusLine) {
-      statusLine.textContent = text;
-    }
-  }
-
-  // Colours read from CSS classes (one source for legend and map).
-  var probe = document.createElement("span");
-  probe.className = "pw-probe";
-  document.body.appendChild(probe);
-  function colourOf(className) {
-    probe.className = "pw-probe " + className;
-    return window.getComputedStyle(probe).backgroundColor;
-  }
-  var kindColour = {};
+  var say = maps.statusLine();
+  var text = maps.text;
   function colourForKind(kind) {
-    if (!kindColour[kind]) {
-      kindColour[kind] = colourOf("pw-kind--" + kind);
-    }
-    return kindColour[kind];
-  }
-  var needColour = {};
-  for (var d = 1; d <= 10; d++) {
-    needColour[d] = colourOf("pw-need--" + d);
+    return maps.colourOf("pw-kind--" + kind);
   }
 
-  var map = L.map(el, { zoomSnap: 0.5 });
-  map.setView([53.05, -1.35], 9);
-  if (el.dataset.tileUrl) {
-    L.tileLayer(el.dataset.tileUrl, {
-      attribution: el.dataset.tileAttribution || "",
-      maxZoom: 19,
-    }).addTo(map);
-  }
-  var boundsLayers = [];
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(
-      function (response) {
-        if (!response.ok) {
-          throw new Error(url + " answered " + response.status);
-        }
-        return response.json();
-      }
-    );
-  }
-
-  function text(tag, content, className) {
-    var node = document.createElement(tag);
-    node.textContent = content;
-    if (className) {
-      node.className = className;
-    }
-    return node;
-  }
+  var map = maps.create(el);
 
   function popupFor(p) {
     var box = document.createElement("div");
@@ -80,96 +32,13 @@
     return box;
   }
 
-  // --- need choropleth -------------------------------------------------------------------
-  function decileOf(entry) {
-    if (entry === null || entry === undefined) {
-      return null;
-    }
-    if (typeof entry === "number") {
-      return entry;
-    }
-    var decile = entry.decile || entry.imd_decile || (entry.properties && entry.properties.decile);
-    if (!decile && typeof entry.value === "number") {
-      decile = Math.min(10, Math.max(1, Math.ceil((1 - entry.value) * 10 + 1e-9)));
-    }
-    return decile || null;
-  }
-
-  function needByCode(data) {
-    var found = {};
-    var items = data && (data.features || data.results || data.areas || data);
-    if (Array.isArray(items)) {
-      items.forEach(function (item) {
-        var props = item.properties || item;
-        if (props.code) {
-          found[props.code] = decileOf(props);
-        }
-      });
-    } else if (items && typeof items === "object") {
-      Object.keys(items).forEach(function (code) {
-        found[code] = decileOf(items[code]);
-      });
-    }
-    return found;
-  }
-
-  function drawBoundaries(geojson, need) {
-    var layer = L.geoJSON(geojson, {
-      style: function (feature) {
-        var decile = need ? need[feature.properties.code] : null;
-        return {
-          color: "#505a5f",
-          weight: 0.6,
-          fillColor: decile ? needColour[decile] : "#ffffff",
-          fillOpacity: decile ? 0.55 : 0.05,
-        };
-      },
-      onEachFeature: function (feature, shape) {
-        var props = feature.properties || {};
-        var decile = need ? need[props.code] : null;
-        shape.bindTooltip(
-          (props.name || props.code || "") + (decile ? " — need decile " + decile : ""),
-          { sticky: true }
-        );
-      },
-    }).addTo(map);
-    layer.bringToBack();
-    boundsLayers.push(layer);
-    return layer;
-  }
-
-  var areasReady = Promise.resolve(null);
-  if (el.dataset.boundariesUrl) {
-    var needPromise = el.dataset.needUrl
-      ? getJSON(el.dataset.needUrl).then(needByCode, function () {
-          return null;
-        })
-      : Promise.resolve(null);
-    areasReady = Promise.all([getJSON(el.dataset.boundariesUrl), needPromise]).then(
-      function (results) {
-        return drawBoundaries(results[0], results[1]);
-      },
-      function (error) {
-        say("Area boundaries could not be loaded: " + error.message);
-        return null;
-      }
-    );
-  }
-
-  function fit(layers) {
-    var bounds = null;
-    layers.forEach(function (layer) {
-      if (layer && layer.getBounds) {
-        var b = layer.getBounds();
-        if (b.isValid()) {
-          bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
-        }
-      }
-    });
-    if (bounds) {
-      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
-    }
-  }
+  // Neighbourhoods coloured by need, behind the assets.
+  var areasReady = maps.loadNeed(map, el, {
+    fillOpacity: 0.55,
+    onError: function (error) {
+      say("Area boundaries could not be loaded: " + error.message);
+    },
+  });
 
   // --- assets by kind and owner -------------------------------------------------------------
   function showAssets(collection) {
@@ -333,19 +202,20 @@
 
   var work;
   if (el.dataset.opportunitiesUrl) {
-    work = getJSON(el.dataset.opportunitiesUrl).then(showOpportunities);
+    work = maps.getJSON(el.dataset.opportunitiesUrl).then(showOpportunities);
   } else if (el.dataset.assetsUrl) {
-    work = getJSON(el.dataset.assetsUrl).then(showAssets);
+    work = maps.getJSON(el.dataset.assetsUrl).then(showAssets);
   } else {
     work = Promise.resolve(null);
   }
   Promise.all([work, areasReady]).then(
     function (layers) {
       var markers = layers[0];
+      var fitOptions = { padding: [20, 20], maxZoom: 16 };
       if (markers && markers.getLayers().length) {
-        fit([markers]);
+        maps.fit(map, [markers], fitOptions);
       } else {
-        fit(boundsLayers);
+        maps.fit(map, [layers[1]], fitOptions);
       }
       el.setAttribute("data-ready", "true");
     },

@@ -1,19 +1,15 @@
-// A small map of one asset: its point and, when recorded, its site boundary.
+// A small map of one asset: its point and, when recorded, its site boundary (the map itself
+// and its base tiles from web/maps.js).
 (function () {
   "use strict";
   var el = document.getElementById("estate-map");
-  if (!el || typeof L === "undefined") {
+  var maps = window.Placeworks && window.Placeworks.maps;
+  if (!el || !maps) {
     return;
   }
   var lat = parseFloat(el.dataset.lat);
   var lon = parseFloat(el.dataset.lon);
-  var map = L.map(el).setView([lat, lon], 15);
-  if (el.dataset.tileUrl) {
-    L.tileLayer(el.dataset.tileUrl, {
-      attribution: el.dataset.tileAttribution || "",
-      maxZoom: 19,
-    }).addTo(map);
-  }
+  var map = maps.create(el, { zoomSnap: 1, center: [lat, lon], zoom: 15 });
   L.circleMarker([lat, lon], { radius: 8, color: "#0b0c0c", weight: 2, fillColor: "#1d70b8", fillOpacity: 0.9 })
     .bindTooltip(el.dataset.name || "")
     .addTo(map);

@@ -1,37 +1,16 @@
 // The indicator map: areas coloured by decile, from the API's GeoJSON layer. An external file
 // so the Content Security Policy needs no inline script; colours come from the same CSS
-// classes as the legend. The page's table lists the same values for anyone not using the map.
+// classes as the legend (through web/maps.js). The page's table lists the same values for
+// anyone not using the map.
 (function () {
   "use strict";
   var el = document.getElementById("evidence-map");
-  if (!el || typeof L === "undefined") {
+  var maps = window.Placeworks && window.Placeworks.maps;
+  if (!el || !maps) {
     return;
   }
-  var statusLine = document.getElementById("map-status");
-  function say(text) {
-    if (statusLine) {
-      statusLine.textContent = text;
-    }
-  }
-  var probe = document.createElement("span");
-  probe.className = "pw-probe";
-  document.body.appendChild(probe);
-  var colours = {};
-  function colourOf(shade) {
-    if (!colours[shade]) {
-      probe.className = "pw-probe pw-decile--" + shade;
-      colours[shade] = window.getComputedStyle(probe).backgroundColor;
-    }
-    return colours[shade];
-  }
-  var map = L.map(el, { zoomSnap: 0.5 });
-  map.setView([53.05, -1.35], 9);
-  if (el.dataset.tileUrl) {
-    L.tileLayer(el.dataset.tileUrl, {
-      attribution: el.dataset.tileAttribution || "",
-      maxZoom: 19,
-    }).addTo(map);
-  }
+  var say = maps.statusLine();
+  var map = maps.create(el);
   function popup(properties) {
     var box = document.createElement("div");
     var link = document.createElement("a");
@@ -39,20 +18,15 @@
     link.className = "govuk-link";
     link.textContent = properties.name;
     box.appendChild(link);
-    var line = document.createElement("div");
     var value = properties.value === null ? "no value" : String(Math.round(properties.value * 1000) / 1000);
-    line.textContent = "Value " + value + (properties.decile ? " · class " + properties.decile : "");
-    box.appendChild(line);
+    box.appendChild(
+      maps.text("div", "Value " + value + (properties.decile ? " · class " + properties.decile : ""))
+    );
     return box;
   }
   say("Loading the map…");
-  fetch(el.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) {
-      if (!response.ok) {
-        throw new Error("the map data answered " + response.status);
-      }
-      return response.json();
-    })
+  maps
+    .getJSON(el.dataset.url)
     .then(function (collection) {
       var layer = L.geoJSON(collection, {
         style: function (feature) {
@@ -61,7 +35,7 @@
             color: "#505a5f",
             weight: 0.6,
             fillOpacity: shade ? 0.8 : 0.1,
-            fillColor: shade ? colourOf(shade) : "#ffffff",
+            fillColor: shade ? maps.colourOf("pw-decile--" + shade) : "#ffffff",
           };
         },
         onEachFeature: function (feature, featureLayer) {
@@ -70,9 +44,7 @@
           });
         },
       }).addTo(map);
-      if (collection.features.length) {
-        map.fitBounds(layer.getBounds(), { padding: [10, 10] });
-      }
+      maps.fit(map, [layer], { padding: [10, 10] });
       say(collection.features.length + " areas shown.");
     })
     .catch(function (error) {

@@ -1,10 +1,12 @@
 // Maps of places: a place with the areas inside it, or a choropleth of one type of area.
 // An external file so the Content Security Policy needs no inline script. Each map element
 // lists its GeoJSON layers (from the areas API) in data attributes; colours come from the CSS
-// classes the legend uses. Every map has a table or list beside it with the same areas.
+// classes the legend uses, read through web/maps.js. Every map has a table or list beside it
+// with the same areas.
 (function () {
   "use strict";
-  if (typeof L === "undefined") {
+  var maps = window.Placeworks && window.Placeworks.maps;
+  if (!maps) {
     return;
   }
   var BUCKETS = [6, 9, 12];
@@ -19,31 +21,12 @@
     return chosen;
   }
 
-  var probe = document.createElement("span");
-  probe.className = "pw-probe";
-  document.body.appendChild(probe);
-  function colourOf(className) {
-    probe.className = "pw-probe " + className;
-    return window.getComputedStyle(probe).backgroundColor;
-  }
-
   function parse(text, fallback) {
     try {
       return text ? JSON.parse(text) : fallback;
     } catch (e) {
       return fallback;
     }
-  }
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } }).then(
-      function (response) {
-        if (!response.ok) {
-          throw new Error(url + " answered " + response.status);
-        }
-        return response.json();
-      }
-    );
   }
 
   function withZoom(url, zoom) {
@@ -65,20 +48,15 @@
     var bbox = parse(el.dataset.bbox, null);
     var breaks = parse(el.dataset.breaks, []);
     var measure = el.dataset.measure || "";
-    var status = document.getElementById("map-status");
-    function say(text) {
-      if (status) {
-        status.textContent = text;
-      }
-    }
+    var say = maps.statusLine();
 
-    var map = L.map(el, { zoomSnap: 0.5, attributionControl: !!el.dataset.tileUrl });
-    if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, {
-        attribution: el.dataset.tileAttribution || "",
-        maxZoom: 19,
-      }).addTo(map);
+    // Without tiles there is nothing to attribute. A bounding box sets the first view (no
+    // default view before it), so the first layers are fetched for the zoom that fits it.
+    var options = { attributionControl: !!el.dataset.tileUrl, zoom: 8 };
+    if (bbox) {
+      options.center = null;
     }
+    var map = maps.create(el, options);
     if (bbox) {
       map.fitBounds(
         [
@@ -87,16 +65,14 @@
         ],
         { padding: [8, 8] }
       );
-    } else {
-      map.setView([53.05, -1.35], 8);
     }
 
     var colours = breaks.map(function (_, i) {
-      return colourOf("pw-choro--" + i);
+      return maps.colourOf("pw-choro--" + i);
     });
-    var noData = colourOf("pw-choro--none");
-    var childFill = colourOf("pw-children-fill");
-    var outlineStroke = colourOf("pw-outline-stroke");
+    var noData = maps.colourOf("pw-choro--none");
+    var childFill = maps.colourOf("pw-children-fill");
+    var outlineStroke = maps.colourOf("pw-outline-stroke");
 
     function classOf(value) {
       if (value === null || value === undefined) {
@@ -149,7 +125,7 @@
         return Promise.resolve();
       }
       loadedBucket[index] = bucket;
-      return getJSON(withZoom(layer.url, bucket)).then(function (data) {
+      return maps.getJSON(withZoom(layer.url, bucket), "application/geo+json").then(function (data) {
         if (drawn[index]) {
           map.removeLayer(drawn[index]);
         }
@@ -226,8 +202,8 @@
     });
   }
 
-  var maps = document.querySelectorAll(".pw-places-map");
-  for (var i = 0; i < maps.length; i++) {
-    setup(maps[i]);
+  var elements = document.querySelectorAll(".pw-places-map");
+  for (var i = 0; i < elements.length; i++) {
+    setup(elements[i]);
   }
 })();
