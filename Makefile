@@ -15,6 +15,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The whole suite with coverage; the floor is in pyproject.toml ([tool.coverage.report]).
+PYTEST_ARGS ?= --cov --cov-report=term
 
 .PHONY: demo serve install test check lint fmt typecheck browser-deps bench clean help
 
