@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: a first example that warms a cache (the tagger, a spatial index) is
+# slow on a busy CI machine, and speed is measured in bench/, not asserted in unit tests.
+hypothesis_settings.register_profile("placeworks", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("placeworks")
 
 
 @pytest.fixture(autouse=True)
