@@ -67,10 +67,9 @@ def _leaders(summaries: dict[str, LASummary], measure: str, most_deprived_first:
     return order[::-1] if most_deprived_first else order
 
 
-def test_every_lsoa_and_district_is_summarised_quickly(iod2019):
-    summaries, names, seconds = iod2019
+def test_every_lsoa_and_district_is_summarised(iod2019):
+    summaries, names, _ = iod2019  # the time is printed by bench/, not asserted here
     assert len(summaries) == len(names) == 317
-    assert seconds < 1.0  # measured at about 0.01 s for all 317 districts
 
 
 def test_five_districts_with_most_lsoas_in_the_most_deprived_tenth(iod2019):
