@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from placeworks.contributions import collect
+from placeworks.ingest.web import render_import_page, run_form_upload
 from placeworks.partners.permissions import Permission, has_permission, visible
 
 from . import opportunities as finder
@@ -307,19 +308,11 @@ def import_file(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         importer_class, _ = FORMATS[form.cleaned_data["format"]]
         importer = importer_class(owner=form.cleaned_data["owner"])  # type: ignore[call-arg]
-        try:
-            report = importer.run_upload(
-                form.cleaned_data["file"], by=request.user, commit=form.cleaned_data["commit"]
-            )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        if report is not None and report.committed:
-            messages.success(request, report.summary().splitlines()[1])
-    return render(
+        report = run_form_upload(request, form, importer)
+    return render_import_page(
         request,
         "estate/import.html",
         {"page_title": "Import assets", "form": form, "report": report},
-        status=400 if form.errors or (report is not None and report.errors) else 200,
     )
 
 

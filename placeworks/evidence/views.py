@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from placeworks.exports import safe_cell
+from placeworks.ingest.web import render_import_page, run_form_upload
 from placeworks.partners.permissions import Permission, has_permission
 from placeworks.places.models import Area, AreaType
 from placeworks.themes.models import Theme
@@ -414,15 +414,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         importer = TidyImporter(organisation=form.cleaned_data["organisation"])
-        try:
-            report = importer.run_upload(
-                form.cleaned_data["file"], by=request.user, commit=form.cleaned_data["commit"]
-            )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        if report is not None and report.committed:
-            messages.success(request, report.summary().splitlines()[1])
-    return render(
+        report = run_form_upload(request, form, importer)
+    return render_import_page(
         request,
         "evidence/upload.html",
         {
@@ -431,7 +424,6 @@ def upload(request: HttpRequest) -> HttpResponse:
             "report": report,
             "need_themes": need_config(),
         },
-        status=400 if form.errors or (report is not None and report.errors) else 200,
     )
 
 

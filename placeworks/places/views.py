@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from placeworks.contributions import place_links
+from placeworks.ingest.web import render_import_page, run_form_upload
 from placeworks.partners.permissions import Permission, has_permission
 
 from . import queries, services
@@ -354,17 +355,9 @@ def grouping_import(request: HttpRequest) -> HttpResponse:
     form = GroupingImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = GroupingImporter().run_upload(
-            form.cleaned_data["file"],
-            by=request.user,
-            commit=form.cleaned_data["commit"],
-            default_suffix=".yaml",
-        )
-        if report.committed:
-            messages.success(request, report.summary().splitlines()[1])
-    return render(
+        report = run_form_upload(request, form, GroupingImporter(), default_suffix=".yaml")
+    return render_import_page(
         request,
         "places/grouping_import.html",
         {"page_title": "Upload PLACE areas and neighbourhoods", "form": form, "report": report},
-        status=400 if form.errors or (report is not None and report.errors) else 200,
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from placeworks.ingest.web import render_import_page, run_form_upload
 from placeworks.partners.permissions import Permission, has_permission
 from placeworks.themes.models import Aim, Theme
 
@@ -159,15 +159,9 @@ def import_plans(request: HttpRequest) -> HttpResponse:
         except ValueError as exc:
             form.add_error("file", str(exc))
         else:
-            try:
-                report = importer.run_upload(upload, by=request.user, commit=data["commit"])
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            if report is not None and report.committed:
-                messages.success(request, report.summary().splitlines()[1])
-    return render(
+            report = run_form_upload(request, form, importer)
+    return render_import_page(
         request,
         "priorities/import.html",
         {"page_title": "Import plans", "form": form, "report": report},
-        status=400 if form.errors or (report is not None and report.errors) else 200,
     )
