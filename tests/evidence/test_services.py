@@ -121,3 +121,102 @@ def test_period_year_reads_the_first_year():
     assert services.period_year("2019") == 2019
     assert services.period_year("2022/23") == 2022
     assert services.period_year("no year") == 0
+
+
+# --- how rows reach the database ------------------------------------------------------------------
+
+
+def _stored(indicator):  # type: ignore[no-untyped-def]
+    return sorted(
+        Observation.objects.filter(indicator=indicator).values_list(
+            "area_id", "period", "year", "sex", "age", *services.FIELDS, "local_rank", "local_count"
+        )
+    )
+
+
+def test_staged_inserts_store_exactly_what_row_by_row_inserts_store(
+    geography, indicator, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """Large batches go through a staging table on SQLite (the constant columns bound once):
+    every value, None, flag, breakdown and note must arrive as a row-by-row insert stores it."""
+    lsoas = _lsoas(geography)
+    n = len(lsoas)
+    ids = np.array([a.pk for a in lsoas] * 2)
+    values = np.linspace(1, 50, 2 * n)
+    values[::7] = np.nan
+    frame = services.ObsFrame(
+        area=ids,
+        value=values,
+        count=np.where(np.arange(2 * n) % 3 == 0, np.nan, 5.0),
+        denominator=np.full(2 * n, 100.0),
+        rank=np.arange(1, 2 * n + 1, dtype=float),
+        suppressed=np.isnan(values),
+        sex=["Male"] * n + ["Female"] * n,
+        note=["" if i % 2 else f"note '{i}'; DROP TABLE x" for i in range(2 * n)],
+    )
+    geo = Geography.load()
+    results = []
+    for stage_from in (10**9, 1):  # row by row, then staged
+        monkeypatch.setattr(services, "_STAGE_FROM", stage_from)
+        Observation.objects.filter(indicator=indicator).delete()
+        counts = services.write_observations(indicator, "2024", frame, geo)
+        assert counts.created == 2 * n
+        results.append(_stored(indicator))
+    assert results[0] == results[1]
+    assert len(results[1]) == 2 * n
+    assert {row[3] for row in results[1]} == {"Male", "Female"}
+    assert any(row[5] is None for row in results[1]) and any(row[6] is None for row in results[1])
+
+
+def test_staged_inserts_keep_the_merge_path_too(geography, indicator, monkeypatch):  # type: ignore[no-untyped-def]
+    """Adding areas next to stored ones (the merge path) inserts the new ones through staging."""
+    monkeypatch.setattr(services, "_STAGE_FROM", 1)
+    lsoas = _lsoas(geography)
+    geo = Geography.load()
+    ids = np.array([a.pk for a in lsoas])
+    services.write_observations(
+        indicator, "2024", services.ObsFrame(area=ids[:10], value=np.arange(10.0)), geo
+    )
+    counts = services.write_observations(
+        indicator, "2024", services.ObsFrame(area=ids, value=np.arange(float(ids.size))), geo
+    )
+    assert counts.created == ids.size - 10 and counts.unchanged == 10
+    stored = dict(Observation.objects.filter(indicator=indicator).values_list("area_id", "value"))
+    assert stored == {int(a): float(i) for i, a in enumerate(ids)}
+
+
+def _area_index_exists() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Observation._meta.db_table)
+    return any(
+        c["index"] and c["columns"] == ["area_id", "indicator_id"] for c in constraints.values()
+    )
+
+
+def test_a_bulk_load_rebuilds_the_area_index_and_stores_the_same_rows(geography, monkeypatch):  # type: ignore[no-untyped-def]
+    from tests.evidence.conftest import FIXTURES, import_iod
+
+    first = import_iod([FIXTURES / "iod2025_mansfield.csv"])
+    plain = sorted(Observation.objects.values_list("indicator__code", "area_id", "value", "rank"))
+    Observation.objects.all().delete()
+    monkeypatch.setattr(services, "_BULK_FROM", 1)  # treat this file as a national one
+    again = import_iod([FIXTURES / "iod2025_mansfield.csv"])
+    assert not again.errors and again.created == first.created
+    bulk = sorted(Observation.objects.values_list("indicator__code", "area_id", "value", "rank"))
+    assert bulk == plain
+    assert _area_index_exists()
+
+
+def test_a_failed_bulk_load_keeps_the_area_index(db, monkeypatch):  # type: ignore[no-untyped-def]
+    from django.db import connection, transaction
+
+    monkeypatch.setattr(services, "_BULK_FROM", 100)
+    with pytest.raises(RuntimeError), transaction.atomic(), services.bulk_load(100):
+        # dropped while the rows go in on SQLite; PostgreSQL keeps it (COPY is fast enough)
+        assert _area_index_exists() == (connection.vendor != "sqlite")
+        raise RuntimeError("the import failed half way")
+    assert _area_index_exists()
+    with transaction.atomic(), services.bulk_load(99):  # a smaller import leaves it alone
+        assert _area_index_exists()

@@ -543,25 +543,27 @@ class IoDImporter(BaseImporter):
         if data.national:
             frames.extend(self._england(data, indicators, population, report))
             frames.extend(self._districts(data, indicators, population, report))
-        counts = services.Counts()
-        steps = len(frames) + 1
-        small_areas: dict[int, services.ObsFrame] = dict(unstored)
-        for step, (indicator, frame, basis) in enumerate(frames):
-            counts.add(
-                services.write_observations(indicator, period, frame, geography, basis=basis)
+        rows = sum(len(frame) for _, frame, _ in frames)
+        with services.bulk_load(rows):  # a national file: the area index is rebuilt once
+            counts = services.Counts()
+            steps = len(frames) + 1
+            small_areas: dict[int, services.ObsFrame] = dict(unstored)
+            for step, (indicator, frame, basis) in enumerate(frames):
+                counts.add(
+                    services.write_observations(indicator, period, frame, geography, basis=basis)
+                )
+                if basis == Basis.PUBLISHED:
+                    small_areas[indicator.pk] = frame  # the LSOA values, for the roll-up
+                if progress:
+                    progress(step + 1, steps)
+            report.created, report.updated, report.unchanged = (
+                counts.created,
+                counts.updated,
+                counts.unchanged,
             )
-            if basis == Basis.PUBLISHED:
-                small_areas[indicator.pk] = frame  # the LSOA values, for the roll-up
-            if progress:
-                progress(step + 1, steps)
-        report.created, report.updated, report.unchanged = (
-            counts.created,
-            counts.updated,
-            counts.unchanged,
-        )
-        rolled = services.rollup_period(
-            list(indicators.values()), period, geography, frames=small_areas
-        )
+            rolled = services.rollup_period(
+                list(indicators.values()), period, geography, frames=small_areas
+            )
         if progress:
             progress(steps, steps)
         report.notes.append(
