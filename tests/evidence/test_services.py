@@ -195,17 +195,25 @@ def _area_index_exists() -> bool:
     )
 
 
-def test_a_bulk_load_rebuilds_the_area_index_and_stores_the_same_rows(geography, monkeypatch):  # type: ignore[no-untyped-def]
+def _import(kind):  # type: ignore[no-untyped-def]
+    from placeworks.evidence.ingest import FingertipsImporter
     from tests.evidence.conftest import FIXTURES, import_iod
 
-    first = import_iod([FIXTURES / "iod2025_mansfield.csv"])
-    plain = sorted(Observation.objects.values_list("indicator__code", "area_id", "value", "rank"))
+    if kind == "iod":
+        return import_iod([FIXTURES / "iod2025_mansfield.csv"])
+    return FingertipsImporter().run(FIXTURES / "fingertips_export.csv", commit=True)
+
+
+@pytest.mark.parametrize("kind", ["iod", "fingertips"])
+def test_a_bulk_load_rebuilds_the_area_index_and_stores_the_same_rows(geography, monkeypatch, kind):  # type: ignore[no-untyped-def]
+    first = _import(kind)
+    fields = ("indicator__code", "area_id", "period", "value", "lower", "rank", "basis")
+    plain = sorted(Observation.objects.values_list(*fields))
     Observation.objects.all().delete()
     monkeypatch.setattr(services, "_BULK_FROM", 1)  # treat this file as a national one
-    again = import_iod([FIXTURES / "iod2025_mansfield.csv"])
-    assert not again.errors and again.created == first.created
-    bulk = sorted(Observation.objects.values_list("indicator__code", "area_id", "value", "rank"))
-    assert bulk == plain
+    again = _import(kind)
+    assert not again.errors and again.created == first.created > 0
+    assert sorted(Observation.objects.values_list(*fields)) == plain
     assert _area_index_exists()
 
 

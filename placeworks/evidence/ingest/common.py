@@ -176,48 +176,52 @@ def write_rows(
     for item in parsed.rows:
         if item.row in parsed.positions:
             groups[(item.indicator, item.period)].append(item)
-    counts = services.Counts()
-    steps = len(groups) + 1
-    touched: dict[str, list[Indicator]] = defaultdict(list)  # period → indicators written
-    for step, ((code, period), items) in enumerate(sorted(groups.items())):
-        area_ids: list[int] = []
-        chosen: list[Row] = []
-        for item in items:
-            for position in parsed.positions[item.row]:
-                area_ids.append(int(geography.ids[position]))
-                chosen.append(item)
-        frame = services.ObsFrame(
-            area=np.array(area_ids, dtype=np.int64),
-            value=_column(chosen, "value"),
-            count=_column(chosen, "count"),
-            denominator=_column(chosen, "denominator"),
-            lower=_column(chosen, "lower"),
-            upper=_column(chosen, "upper"),
-            confidence=_column(chosen, "confidence"),
-            suppressed=np.array([r.suppressed for r in chosen], dtype=bool),
-            provisional=np.array([r.provisional for r in chosen], dtype=bool),
-            sex=[r.sex for r in chosen],
-            age=[r.age for r in chosen],
-            note=[r.note for r in chosen],
+    # A national export: the area index is rebuilt once at the end (see services.bulk_load).
+    with services.bulk_load(len(parsed.rows)):
+        counts = services.Counts()
+        steps = len(groups) + 1
+        touched: dict[str, list[Indicator]] = defaultdict(list)  # period → indicators written
+        for step, ((code, period), items) in enumerate(sorted(groups.items())):
+            area_ids: list[int] = []
+            chosen: list[Row] = []
+            for item in items:
+                for position in parsed.positions[item.row]:
+                    area_ids.append(int(geography.ids[position]))
+                    chosen.append(item)
+            frame = services.ObsFrame(
+                area=np.array(area_ids, dtype=np.int64),
+                value=_column(chosen, "value"),
+                count=_column(chosen, "count"),
+                denominator=_column(chosen, "denominator"),
+                lower=_column(chosen, "lower"),
+                upper=_column(chosen, "upper"),
+                confidence=_column(chosen, "confidence"),
+                suppressed=np.array([r.suppressed for r in chosen], dtype=bool),
+                provisional=np.array([r.provisional for r in chosen], dtype=bool),
+                sex=[r.sex for r in chosen],
+                age=[r.age for r in chosen],
+                note=[r.note for r in chosen],
+            )
+            indicator = indicators[code]
+            counts.add(
+                services.write_observations(indicator, period, frame, geography, basis=basis)
+            )
+            if indicator not in touched[period]:
+                touched[period].append(indicator)
+            if progress:
+                progress(step + 1, steps)
+        report.created, report.updated, report.unchanged = (
+            counts.created,
+            counts.updated,
+            counts.unchanged,
         )
-        indicator = indicators[code]
-        counts.add(services.write_observations(indicator, period, frame, geography, basis=basis))
-        if indicator not in touched[period]:
-            touched[period].append(indicator)
-        if progress:
-            progress(step + 1, steps)
-    report.created, report.updated, report.unchanged = (
-        counts.created,
-        counts.updated,
-        counts.unchanged,
-    )
-    rolled = services.Counts()
-    for period, written in touched.items():
-        rolled.add(services.rollup_period(written, period, geography))
-    if rolled.created or rolled.updated:
-        report.notes.append(
-            f"Aggregated to larger areas: {rolled.created} created, {rolled.updated} updated."
-        )
+        rolled = services.Counts()
+        for period, written in touched.items():
+            rolled.add(services.rollup_period(written, period, geography))
+        if rolled.created or rolled.updated:
+            report.notes.append(
+                f"Aggregated to larger areas: {rolled.created} created, {rolled.updated} updated."
+            )
 
 
 def _column(rows: Sequence[Row], name: str) -> np.ndarray:
