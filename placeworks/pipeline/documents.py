@@ -27,6 +27,15 @@ CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
 }
 ALLOWED = "PDF, Word (.docx), Excel (.xlsx), CSV, PNG or JPEG"
+KINDS = {
+    ".pdf": "PDF",
+    ".docx": "Word (.docx)",
+    ".xlsx": "Excel (.xlsx)",
+    ".csv": "CSV (UTF-8 text)",
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+}
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,7 @@ def validate(upload: Any) -> Checked:
         )
     if not _content_matches(extension, upload):
         raise ValidationError(
-            f"The content of {name} is not a {extension[1:].upper()} file: check it is the "
-            "right file and has the right extension."
+            f"The content of {name} does not match its extension ({KINDS[extension]} "
+            "expected): check it is the right file and has the right extension."
         )
     return Checked(name, extension, CONTENT_TYPES[extension], size)

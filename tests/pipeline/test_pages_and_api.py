@@ -305,8 +305,8 @@ def test_evidence_documents_are_checked_and_downloaded_only_by_partners(
         == 302
     )
     for name, content, message in [
-        ("fake.pdf", b"MZ not a pdf", "is not a PDF file"),
-        ("sheet.docx", docx_bytes("xl/"), "is not a DOCX file"),
+        ("fake.pdf", b"MZ not a pdf", "(PDF expected)"),
+        ("sheet.docx", docx_bytes("xl/"), "(Word (.docx) expected)"),
         ("run.exe", b"MZ", "must be a PDF, Word (.docx), Excel (.xlsx), CSV, PNG or JPEG file"),
         ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "must be smaller than 10 MB"),
     ]:
