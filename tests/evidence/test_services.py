@@ -185,14 +185,25 @@ def test_staged_inserts_keep_the_merge_path_too(geography, indicator, monkeypatc
     assert stored == {int(a): float(i) for i, a in enumerate(ids)}
 
 
-def _area_index_exists() -> bool:
+def _constraints() -> dict:  # type: ignore[type-arg]
     from django.db import connection
 
     with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, Observation._meta.db_table)
+        return connection.introspection.get_constraints(cursor, Observation._meta.db_table)
+
+
+def _area_index_exists() -> bool:
     return any(
-        c["index"] and c["columns"] == ["area_id", "indicator_id"] for c in constraints.values()
+        c["index"] and c["columns"] == ["area_id", "indicator_id"] for c in _constraints().values()
     )
+
+
+def _foreign_keys() -> set[tuple[str, tuple[str, str]]]:
+    return {
+        (c["columns"][0], tuple(c["foreign_key"]))
+        for c in _constraints().values()
+        if c["foreign_key"]
+    }
 
 
 def _import(kind):  # type: ignore[no-untyped-def]
@@ -215,16 +226,64 @@ def test_a_bulk_load_rebuilds_the_area_index_and_stores_the_same_rows(geography,
     assert not again.errors and again.created == first.created > 0
     assert sorted(Observation.objects.values_list(*fields)) == plain
     assert _area_index_exists()
+    assert _foreign_keys() == {
+        ("area_id", ("places_area", "id")),
+        ("indicator_id", ("evidence_indicator", "id")),
+    }
 
 
-def test_a_failed_bulk_load_keeps_the_area_index(db, monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_failed_bulk_load_keeps_the_area_index_and_foreign_keys(db, monkeypatch):  # type: ignore[no-untyped-def]
     from django.db import connection, transaction
 
+    keys = _foreign_keys()
+    assert len(keys) == 2
     monkeypatch.setattr(services, "_BULK_FROM", 100)
     with pytest.raises(RuntimeError), transaction.atomic(), services.bulk_load(100):
-        # dropped while the rows go in on SQLite; PostgreSQL keeps it (COPY is fast enough)
-        assert _area_index_exists() == (connection.vendor != "sqlite")
+        assert not _area_index_exists()  # dropped while the rows go in
+        if connection.vendor == "postgresql":
+            assert not _foreign_keys()
         raise RuntimeError("the import failed half way")
-    assert _area_index_exists()
-    with transaction.atomic(), services.bulk_load(99):  # a smaller import leaves it alone
-        assert _area_index_exists()
+    assert _area_index_exists() and _foreign_keys() == keys
+    with transaction.atomic(), services.bulk_load(99):  # a smaller import leaves them alone
+        assert _area_index_exists() and _foreign_keys() == keys
+
+
+def test_a_bulk_load_still_refuses_rows_for_missing_areas(geography, indicator, monkeypatch):  # type: ignore[no-untyped-def]
+    """The foreign keys come back validated: a row naming no area fails the whole import."""
+    from django.db import IntegrityError, transaction
+
+    monkeypatch.setattr(services, "_BULK_FROM", 1)
+    lsoa = _lsoas(geography)[0]
+    columns = [[value] for value in (indicator.pk, lsoa.pk, "2024", 2024, "Persons", "All ages")]
+    columns += [[None]] * (len(services.FIELDS) + 2)
+    columns[6 + services.FIELDS.index("suppressed")] = [False]
+    columns[6 + services.FIELDS.index("provisional")] = [False]
+    columns[6 + services.FIELDS.index("basis")] = ["published"]
+    columns[6 + services.FIELDS.index("note")] = [""]
+    orphan = [list(column) for column in columns]
+    orphan[1] = [10**9]  # no such area
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with services.bulk_load(1):
+            services._insert(columns)
+            services._insert(orphan)
+        transaction.get_connection().check_constraints()  # SQLite checks deferred keys here
+    assert not Observation.objects.filter(indicator=indicator).exists()
+    assert _foreign_keys() and _area_index_exists()
+
+
+def test_a_large_import_refreshes_postgresql_planner_statistics(geography, monkeypatch):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from placeworks.ingest import core
+
+    monkeypatch.setattr(core, "ANALYZE_FROM", 1)
+    with CaptureQueriesContext(connection) as queries:
+        report = _import("iod")
+    assert report.committed
+    analyzed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert analyzed == (["ANALYZE"] if connection.vendor == "postgresql" else [])
+    monkeypatch.setattr(core, "ANALYZE_FROM", report.created + report.updated + 1)
+    with CaptureQueriesContext(connection) as queries:
+        _import("iod")  # nothing new: no refresh
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
