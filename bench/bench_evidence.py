@@ -1,9 +1,10 @@
 """Evidence at national scale: ingest, aggregation and profile latency on the full England LSOA set.
 
 1. **Ingest** (goal < 20 s and < 1 GB peak per import): a throw-away database (SQLite, or
-   PostgreSQL with ``BENCH_DATABASE_URL``, see ``Databases``) holds a national geography built from the ONS lookups in ``data/`` (every English LSOA of 2021 and
-   2011, their wards and districts, nine synthetic regions, England: the places app's importer
-   stands behind this in production). Each import runs in a child process on a fresh copy of that
+   PostgreSQL with ``BENCH_DATABASE_URL``, see ``Databases``) holds a national geography built
+   from the ONS lookups in ``data/`` (every English LSOA of 2021 and 2011, their wards and
+   districts, nine synthetic regions, England: the places app's importer stands behind this in
+   production). Each import runs in a child process on a fresh copy of that
    database, so its time and peak memory (max RSS of the child) are its own:
    - the real IoD2025 files (scores, ranks and deciles, and the underlying indicators);
    - the real IoD2019 files (files 1, 2 and 6, the IMD score, indicators and sub-domains);
@@ -18,8 +19,10 @@
    ``/api/areas/{code}/profile`` over LSOAs, wards, districts and regions (100 of each, or all).
 
 Run: ``.venv/bin/python bench/bench_evidence.py`` (``--quick`` skips the 2019 and File 7
-imports); on PostgreSQL: ``BENCH_DATABASE_URL=postgresql://placeworks:placeworks@127.0.0.1/postgres
-.venv/bin/python bench/bench_evidence.py``. pandas comes from the bench dependency group (``make bench`` installs it).
+imports); on PostgreSQL:
+``BENCH_DATABASE_URL=postgresql://placeworks:placeworks@127.0.0.1/postgres .venv/bin/python
+bench/bench_evidence.py``. pandas comes from the bench dependency group (``make bench`` installs
+it).
 """
 
 from __future__ import annotations
