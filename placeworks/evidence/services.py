@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -308,11 +309,27 @@ def create_partner_indicator(
 # --- observations -------------------------------------------------------------------------------
 
 
+# Inside ``bulk_load``: for each (indicator, period) that held no rows when the load first wrote
+# it, the area types the load has written since. A later write of other types (the roll-up to
+# wards and districts after the LSOA rows) then knows nothing is stored for it without asking:
+# the question costs a join over the rows just written (50-90 ms on PostgreSQL, 186 times for
+# IoD2019). Sound because the load holds the table's write lock until it commits.
+_WRITTEN: ContextVar[dict[tuple[int, str], set[str]] | None] = ContextVar(
+    "placeworks_observations_written", default=None
+)
+
+
 def _existing(
     indicator: Indicator, period: str, types: list[str]
 ) -> dict[tuple[int, str, str], tuple[Any, ...]]:
+    written = _WRITTEN.get()
+    pair = (indicator.pk, period)
+    if written is not None and pair in written and written[pair].isdisjoint(types):
+        return {}
     stored = Observation.objects.filter(indicator=indicator, period=period)
     if not stored.exists():  # a first import: no join with the areas to plan and run
+        if written is not None:
+            written[pair] = set()
         return {}
     rows = stored.filter(area__type__in=types).values_list(
         "id", "area_id", "sex", "age", *FIELDS, "local_rank", "local_count"
@@ -387,6 +404,9 @@ def write_observations(
         raise ValueError("write_observations: area ids not in the loaded geography")
     types = sorted(set(geography.types[positions].tolist()))
     existing = _existing(indicator, period, types)
+    written = _WRITTEN.get()
+    if written is not None and (indicator.pk, period) in written:
+        written[(indicator.pk, period)].update(types)
     sexes = [str(x) for x in frame.column("sex")]
     ages = [str(x) for x in frame.column("age")]
     columns = _columns_of(frame, basis)
@@ -687,7 +707,11 @@ def bulk_load(rows: int) -> Iterator[None]:
                     f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}"
                 )
         cursor.execute(f"DROP INDEX {index_name}")
-    yield
+    token = _WRITTEN.set({})
+    try:
+        yield
+    finally:
+        _WRITTEN.reset(token)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE INDEX {index_name} ON {table} ({index_columns})")

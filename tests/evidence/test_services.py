@@ -287,3 +287,50 @@ def test_a_large_import_refreshes_postgresql_planner_statistics(geography, monke
     with CaptureQueriesContext(connection) as queries:
         _import("iod")  # nothing new: no refresh
     assert not [q for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+
+
+def _observation_reads(queries) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "evidence_observation"' in q["sql"]
+    ]
+
+
+def test_a_bulk_load_skips_reads_only_for_area_types_it_has_not_written(
+    geography, indicator, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """Inside ``bulk_load`` an (indicator, period) found empty is not read again for other area
+    types; a write of types the load has already written still merges with them."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(services, "_BULK_FROM", 1)
+    geo = Geography.load()
+    mansfield = geography["E07000174"]
+    lsoas = _lsoas(geography)
+    small = services.ObsFrame(
+        area=np.array([a.pk for a in lsoas]),
+        value=np.full(len(lsoas), 10.0),
+        count=np.full(len(lsoas), 10.0),
+        denominator=np.full(len(lsoas), 100.0),
+    )
+    published = services.ObsFrame(area=np.array([mansfield.pk]), value=np.array([25.0]))
+    with transaction.atomic(), services.bulk_load(1):
+        with CaptureQueriesContext(connection) as queries:
+            services.write_observations(indicator, "2024", small, geo)
+        assert len(_observation_reads(queries)) == 1  # is anything stored? no
+        with CaptureQueriesContext(connection) as queries:
+            counts = services.write_observations(indicator, "2024", published, geo)
+        assert counts.created == 1 and not _observation_reads(queries)  # districts: not written
+        # The roll-up writes districts again: it reads them, and keeps the published value.
+        rolled = services.rollup_period([indicator], "2024", geo)
+    assert rolled.created > 0
+    assert services._WRITTEN.get() is None  # only inside a load
+    stored = Observation.objects.get(indicator=indicator, area=mansfield)
+    assert stored.value == 25 and stored.basis == Basis.PUBLISHED
+    assert Observation.objects.filter(indicator=indicator, area__type="ward").exists()
+    # Stored before the load: read as usual, so the same rows come back unchanged.
+    with transaction.atomic(), services.bulk_load(1):
+        again = services.write_observations(indicator, "2024", small, geo)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, len(lsoas))
