@@ -23,8 +23,9 @@ from placeworks.partners.permissions import Permission, has_permission
 # Progress callback: called with (done, total) as work advances; total may be None.
 Progress = Callable[[int, int | None], None]
 
-# Rows an import creates or updates from which PostgreSQL's planner statistics are refreshed at
-# once (``ANALYZE``, about half a second) instead of when autovacuum next passes.
+# Rows an import creates or updates from which PostgreSQL's planner statistics and visibility map
+# are refreshed at once (``VACUUM (ANALYZE)``, about half a second for a national release)
+# instead of when autovacuum next passes.
 ANALYZE_FROM = 10_000
 
 
@@ -219,13 +220,22 @@ class BaseImporter(abc.ABC):
 
 
 def refresh_statistics() -> None:
-    """PostgreSQL plans queries on sampled statistics; after a national import they describe
-    empty tables until autovacuum passes (a minute or more), and the first profile pages were
-    planned as if so: 0.5 s at the 95th percentile instead of 60 ms (``bench/bench_evidence.py``).
-    SQLite plans without them."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    """After a large import on PostgreSQL, what autovacuum would otherwise do a minute or more
+    later, at once.
+
+    - The planner's statistics (``ANALYZE``): until refreshed they describe the tables before the
+      import, and the first profile pages after a national import were planned as if the
+      observations were few: 0.5 s at the 95th percentile instead of 60 ms
+      (``bench/bench_evidence.py``).
+    - The visibility map (``VACUUM``), outside a transaction only: otherwise autovacuum sets it
+      later, scanning every new row while the next import runs; that import's first
+      ``ALTER TABLE`` (``bulk_load``) then waits ``deadlock_timeout`` (1 s) to cancel it.
+
+    SQLite plans without statistics and has no vacuum of this kind."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
 
 
 class _DryRun(Exception):
