@@ -8,7 +8,7 @@ import gzip
 import hashlib
 import io
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,9 +23,9 @@ from placeworks.partners.permissions import Permission, has_permission
 # Progress callback: called with (done, total) as work advances; total may be None.
 Progress = Callable[[int, int | None], None]
 
-# Rows an import creates or updates from which PostgreSQL's planner statistics and visibility map
-# are refreshed at once (``VACUUM (ANALYZE)``, about half a second for a national release)
-# instead of when autovacuum next passes.
+# Rows an import creates or updates from which PostgreSQL's planner statistics (and the visibility
+# map of the importer's ``bulk_tables``) are refreshed at once instead of when autovacuum next
+# passes: ``refresh_statistics``.
 ANALYZE_FROM = 10_000
 
 
@@ -141,6 +141,8 @@ class BaseImporter(abc.ABC):
 
     name: ClassVar[str] = "import"
     permission: ClassVar[Permission] = Permission.IMPORT_GEOGRAPHY
+    # Tables a large import fills (the observations, say): vacuumed after it on PostgreSQL.
+    bulk_tables: ClassVar[tuple[str, ...]] = ()
 
     @abc.abstractmethod
     def parse(self, path: Path, report: ImportReport, progress: Progress | None) -> Any:
@@ -184,7 +186,7 @@ class BaseImporter(abc.ABC):
                 except _DryRun:
                     pass
                 if report.committed and report.created + report.updated >= ANALYZE_FROM:
-                    refresh_statistics()
+                    refresh_statistics(self.bulk_tables)
         ImportRun.objects.create(
             importer=self.name,
             file_name=report.file_name,
@@ -219,7 +221,7 @@ class BaseImporter(abc.ABC):
             return self.run(path, by=by, commit=commit, display_name=name)
 
 
-def refresh_statistics() -> None:
+def refresh_statistics(tables: Sequence[str] = ()) -> None:
     """After a large import on PostgreSQL, what autovacuum would otherwise do a minute or more
     later, at once.
 
@@ -227,15 +229,19 @@ def refresh_statistics() -> None:
       import, and the first profile pages after a national import were planned as if the
       observations were few: 0.5 s at the 95th percentile instead of 60 ms
       (``bench/bench_evidence.py``).
-    - The visibility map (``VACUUM``), outside a transaction only: otherwise autovacuum sets it
-      later, scanning every new row while the next import runs; that import's first
-      ``ALTER TABLE`` (``bulk_load``) then waits ``deadlock_timeout`` (1 s) to cancel it.
+    - The visibility map of ``tables`` (``VACUUM``, half a second for a national IoD release),
+      outside a transaction only: otherwise autovacuum sets it later, scanning every new row
+      while the next import runs; that import's first ``ALTER TABLE`` (``bulk_load``) then
+      waited ``deadlock_timeout`` (1 s) to cancel it.
 
     SQLite plans without statistics and has no vacuum of this kind."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+        cursor.execute("ANALYZE")
+        if not connection.in_atomic_block:
+            for table in tables:
+                cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
 
 
 class _DryRun(Exception):

@@ -26,7 +26,7 @@ from placeworks.partners.permissions import Permission
 from placeworks.themes.models import Theme
 from placeworks.themes.services import ensure_default_themes
 
-from ..models import Indicator, Polarity, SourceKind, ValueType
+from ..models import Indicator, Observation, Polarity, SourceKind, ValueType
 from .common import Parsed, Row, check_duplicates, match_areas, number, write_rows
 
 REQUIRED = ["Indicator ID", "Indicator Name", "Area Code", "Time period", "Value"]
@@ -39,6 +39,7 @@ SOURCE_URL = "https://fingertips.phe.org.uk/"
 class FingertipsImporter(BaseImporter):
     name: ClassVar[str] = "fingertips"
     permission: ClassVar[Permission] = Permission.MANAGE_INDICATORS
+    bulk_tables: ClassVar[tuple[str, ...]] = (Observation._meta.db_table,)
 
     def __init__(self, theme: str | None = None):
         self.theme = theme

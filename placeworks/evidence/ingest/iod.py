@@ -44,7 +44,7 @@ from ..catalogue import (
     underlying_spec,
 )
 from ..geography import Geography
-from ..models import Basis, Indicator, Summary, ValueType
+from ..models import Basis, Indicator, Observation, Summary, ValueType
 from .tables import Sheet, Unreadable, numbers, read_sheets, text
 
 ENGLAND = "E92000001"
@@ -93,6 +93,7 @@ class IoDImporter(BaseImporter):
 
     name: ClassVar[str] = "iod"
     permission: ClassVar[Permission] = Permission.MANAGE_INDICATORS
+    bulk_tables: ClassVar[tuple[str, ...]] = (Observation._meta.db_table,)
 
     def __init__(self, release: str | None = None, companions: Sequence[str | Path] = ()):
         if release is not None and release not in RELEASES:

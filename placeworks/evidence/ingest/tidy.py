@@ -44,7 +44,7 @@ from placeworks.partners.permissions import Permission
 from placeworks.stats import proportion, rate
 
 from .. import services
-from ..models import Basis, Indicator, Polarity, ValueType
+from ..models import Basis, Indicator, Observation, Polarity, ValueType
 from .common import Parsed, Row, check_duplicates, match_areas, number, write_rows, yes
 
 COLUMNS: list[tuple[str, bool, str]] = [
@@ -99,6 +99,7 @@ class TidyImporter(BaseImporter):
 
     name: ClassVar[str] = "evidence"
     permission: ClassVar[Permission] = Permission.UPLOAD_EVIDENCE
+    bulk_tables: ClassVar[tuple[str, ...]] = (Observation._meta.db_table,)
 
     def __init__(self, organisation: Any = None):
         self.organisation = organisation
