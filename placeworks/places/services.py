@@ -114,15 +114,32 @@ def _grouping_snapshot(area: Area) -> dict[str, Any]:
     }
 
 
+def containers(grouping_id: int) -> set[int]:
+    """The groupings ``grouping_id`` belongs to, directly or through other groupings.
+
+    Only memberships count: that a PLACE area lies in its county (``store.contain_groupings``)
+    follows from its members, so making the county a member just means it no longer does."""
+    found: set[int] = set()
+    frontier = {grouping_id}
+    while frontier:
+        frontier = (
+            set(
+                AreaRelation.objects.filter(child_id__in=list(frontier)).values_list(
+                    "parent_id", flat=True
+                )
+            )
+            - found
+        )
+        found |= frontier
+    return found
+
+
 def would_cycle(grouping: Area | None, members: Sequence[Area]) -> Area | None:
     """A member that already contains the grouping (adding it would put an area inside
     itself), or None."""
     if grouping is None or grouping.pk is None:
         return None
-    from .models import AreaLink
-
-    inside = set(AreaLink.objects.filter(descendant=grouping).values_list("ancestor_id", flat=True))
-    inside.add(grouping.pk)
+    inside = containers(grouping.pk) | {grouping.pk}
     return next((m for m in members if m.pk in inside), None)
 
 

@@ -34,6 +34,7 @@ from placeworks.geo import (
 
 from .codes import vintage_key
 from .models import (
+    GROUPING_TYPES,
     VINTAGED_TYPES,
     Area,
     AreaLink,
@@ -410,12 +411,64 @@ def closure(edges: Iterable[tuple[int, int]]) -> dict[int, dict[int, int]]:
     return done
 
 
+def contain_groupings(
+    ancestors: dict[int, dict[int, int]],
+    members: dict[int, list[int]],
+    groupings: set[int],
+) -> dict[int, dict[int, int]]:
+    """Add to each grouping's ancestors (a ``closure``) the areas of the official hierarchy that
+    contain every one of its members: a PLACE area made of three Nottinghamshire districts lies
+    in Nottinghamshire, the East Midlands and England. The depth is the shortest from the area to
+    a member. Other groupings are never added (two groupings of the same members would contain
+    each other), and nothing that lies inside the grouping. A grouping made of groupings sees
+    what they were found to lie in: groupings with fewer groupings inside come first.
+
+    >>> closure_ = {1: {10: 1, 20: 2}, 2: {10: 1, 20: 2, 30: 1}, 3: {21: 1}}
+    >>> contain_groupings(closure_, {30: [1, 2]}, {30})[30]
+    {10: 1, 20: 2}
+    >>> contain_groupings(closure_, {31: [1, 3]}, {31}).get(31, {})
+    {}
+    """
+    inside: dict[int, set[int]] = defaultdict(set)  # grouping -> groupings inside it
+    for node, above in ancestors.items():
+        for ancestor in above:
+            if ancestor in groupings and node in groupings:
+                inside[ancestor].add(node)
+    for grouping in sorted(members, key=lambda g: (len(inside[g]), g)):
+        common: dict[int, int] | None = None
+        for member in members[grouping]:
+            above = {
+                a: d
+                for a, d in ancestors.get(member, {}).items()
+                if a not in groupings and grouping not in ancestors.get(a, {})
+            }
+            if common is None:
+                common = above
+            else:
+                common = {a: min(d, above[a]) for a, d in common.items() if a in above}
+            if not common:
+                break
+        if common:
+            own = ancestors.setdefault(grouping, {})
+            for area, depth in common.items():
+                own[area] = min(depth, own.get(area, depth))
+            ancestors[grouping] = dict(sorted(own.items()))
+    return ancestors
+
+
 def rebuild_links() -> LinkCounts:
     """Bring ``AreaLink`` into line with ``AreaRelation`` (both kinds), changing only what
-    differs, so a re-run with nothing new writes nothing."""
-    edges = list(AreaRelation.objects.values_list("child_id", "parent_id"))
+    differs, so a re-run with nothing new writes nothing. Groupings are also linked to the
+    official areas that contain all their members (``contain_groupings``)."""
+    relations = list(AreaRelation.objects.values_list("child_id", "parent_id", "parent__type"))
+    edges = [(child, parent) for child, parent, _ in relations]
+    members: dict[int, list[int]] = defaultdict(list)
+    for child, parent, parent_type in relations:
+        if parent_type in GROUPING_TYPES:
+            members[parent].append(child)
+    groupings = set(Area.objects.filter(type__in=GROUPING_TYPES).values_list("id", flat=True))
     wanted: dict[tuple[int, int], int] = {}
-    for descendant, ancestors in closure(edges).items():
+    for descendant, ancestors in contain_groupings(closure(edges), members, groupings).items():
         for ancestor, depth in ancestors.items():
             wanted[(ancestor, descendant)] = depth
     existing: dict[tuple[int, int], tuple[int, int]] = {

@@ -131,3 +131,40 @@ def test_web_changes_are_audited(geography, admin_user):
 def test_command_imports_groupings(geography, capsys):
     call_command("import_groupings", str(FIXTURES / "groupings.csv"), "--commit", verbosity=0)
     assert "Imported: 2 created" in capsys.readouterr().out
+
+
+def _official_ancestors(code: str) -> set[str]:
+    return set(
+        AreaLink.objects.filter(descendant=area(code), depth__gt=0).values_list(
+            "ancestor__code", flat=True
+        )
+    )
+
+
+def test_a_grouping_lies_in_the_official_areas_that_contain_all_its_members(geography):
+    """Mid-Nottinghamshire (three Nottinghamshire districts) lies in the county, the region and
+    England, so its profile compares it with them; the neighbourhood of two Mansfield wards also
+    lies in Mansfield. Groupings are not put inside one another this way."""
+    place = _official_ancestors("PLACE-MID-NOTTS")
+    mansfield = _official_ancestors("E07000174")
+    assert "E07000174" not in place  # only what holds every member
+    assert place == _official_ancestors("E07000170") & _official_ancestors("E07000175") - {
+        "PLACE-MID-NOTTS"
+    }
+    assert {"E10000024", "E92000001"} <= place
+    town = _official_ancestors("NBH-MANSFIELD-TOWN")
+    assert "E07000174" in town and "PLACE-MID-NOTTS" not in town
+    assert mansfield - {"PLACE-MID-NOTTS"} <= town
+
+
+def test_a_grouping_may_take_an_area_it_lies_in_as_a_member(geography):
+    """The county contains Mid-Nottinghamshire only through its members, so it may become one;
+    the grouping then no longer lies in it (no cycle), and drops back when it leaves."""
+    place = area("PLACE-MID-NOTTS")
+    districts = [area(code) for code in ("E07000170", "E07000174", "E07000175")]
+    county = area("E10000024")
+    services.save_grouping(by=None, name=place.name, members=[*districts, county], area=place)
+    assert "E10000024" not in _official_ancestors("PLACE-MID-NOTTS")
+    assert "E92000001" in _official_ancestors("PLACE-MID-NOTTS")
+    services.save_grouping(by=None, name=place.name, members=districts, area=place)
+    assert "E10000024" in _official_ancestors("PLACE-MID-NOTTS")

@@ -21,7 +21,7 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_the_demo_loads_every_app_and_a_second_run_adds_nothing(settings, tmp_path):
+def test_the_demo_loads_every_app_and_a_second_run_adds_nothing(settings, tmp_path, client):
     settings.VAR_DIR = tmp_path
     out = io.StringIO()
     call_command("load_demo", url="http://127.0.0.1:8222/", stdout=out)
@@ -36,3 +36,15 @@ def test_the_demo_loads_every_app_and_a_second_run_adds_nothing(settings, tmp_pa
     assert first["pipeline.Project"] == 30 and first["estate.Asset"] > 1000
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == first
+    # The issue's "done when": Mid-Nottinghamshire against its region and England.
+    profile = client.get("/api/areas/PLACE-MID-NOTTS/profile").json()
+    assert profile["parent"]["code"] == "E12000004"  # East Midlands: the districts' region
+    assert profile["comparison_group"] == "PLACE areas in East Midlands"
+    imd = next(
+        row
+        for theme in profile["themes"]
+        for row in theme["indicators"]
+        if row["indicator"] == "iod-imd-score"
+    )
+    assert imd["parent_value"] is not None and imd["england_value"] is not None
+    assert imd["group_size"] == 12

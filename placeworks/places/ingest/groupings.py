@@ -34,7 +34,7 @@ import yaml
 from placeworks.ingest.core import BaseImporter, ImportReport, Progress, TableReader
 
 from ..codes import code_problem, vintage_key
-from ..models import GROUPING_TYPES, Area, AreaLink, AreaType
+from ..models import GROUPING_TYPES, Area, AreaType
 from ..store import chunks
 from .common import error, warning
 
@@ -365,9 +365,9 @@ class GroupingImporter(BaseImporter):
                 for i in range(len(spec.members))
                 if (spec.code, i) in parsed.resolved
             ]
-            containing = set(
-                AreaLink.objects.filter(descendant_id=own).values_list("ancestor_id", flat=True)
-            )
+            from .. import services
+
+            containing = services.containers(own)
             for i, member in enumerate(spec.members):
                 if parsed.resolved.get((spec.code, i)) in containing:
                     error(
