@@ -168,3 +168,25 @@ def test_a_grouping_may_take_an_area_it_lies_in_as_a_member(geography):
     assert "E92000001" in _official_ancestors("PLACE-MID-NOTTS")
     services.save_grouping(by=None, name=place.name, members=districts, area=place)
     assert "E10000024" in _official_ancestors("PLACE-MID-NOTTS")
+
+
+def test_a_groupings_file_is_refused_where_it_would_put_a_grouping_inside_itself(
+    geography, tmp_path
+):  # type: ignore[no-untyped-def]
+    town = area("NBH-MANSFIELD-TOWN")
+    services.save_grouping(
+        by=None, name=town.name, members=[area("PLACE-MID-NOTTS")], type="neighbourhood", area=town
+    )
+    path = tmp_path / "groupings.yaml"
+    path.write_text(
+        "groupings:\n"
+        "  - code: PLACE-MID-NOTTS\n"
+        "    name: Mid-Nottinghamshire\n"
+        "    members: [E07000170, NBH-MANSFIELD-TOWN, E10000024]\n"
+    )
+    report = GroupingImporter().run(path, commit=True)
+    assert [str(p) for p in report.errors] == [
+        "groupings.yaml, row 4, column members (item 2): NBH-MANSFIELD-TOWN contains "
+        "PLACE-MID-NOTTS, so it cannot also be its member"
+    ]  # the county it lies in is no cycle
+    assert members("PLACE-MID-NOTTS") == {"E07000170", "E07000174", "E07000175"}

@@ -351,6 +351,8 @@ class GroupingImporter(BaseImporter):
                 seen.add(area.pk)
                 parsed.resolved[(spec.code, index)] = area.pk
         # No grouping may end up inside itself.
+        from .. import services
+
         grouping_ids = dict(
             Area.objects.filter(type__in=GROUPING_TYPES, code__in=list(file_codes)).values_list(
                 "code", "id"
@@ -360,13 +362,6 @@ class GroupingImporter(BaseImporter):
             own = grouping_ids.get(spec.code)
             if own is None:
                 continue
-            member_ids = [
-                parsed.resolved[(spec.code, i)]
-                for i in range(len(spec.members))
-                if (spec.code, i) in parsed.resolved
-            ]
-            from .. import services
-
             containing = services.containers(own)
             for i, member in enumerate(spec.members):
                 if parsed.resolved.get((spec.code, i)) in containing:
@@ -376,7 +371,6 @@ class GroupingImporter(BaseImporter):
                         member.row,
                         member.column,
                     )
-            del member_ids
 
     # --- writing ----------------------------------------------------------------------------
 
